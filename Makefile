@@ -1,0 +1,62 @@
+# The single entry point. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test test-fast lint format check content-dry-run clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.x."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.runtime: $(VENV)/.python-ok requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# axe-core for the accessibility tests; skipped quietly where npm is missing (browser tests then skip).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+		else echo "npm not found: browser accessibility tests will be skipped."; fi
+
+setup: $(VENV)/.runtime ## Create the virtualenv, migrate, load the content and make sure an admin exists
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_content
+	$(MANAGE) ensure_admin
+
+run: setup ## Set everything up and serve the portal on http://127.0.0.1:8000
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev node_modules/.installed ## Set up and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev ## Check code style
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.dev ## Django system checks and missing migrations
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+content-dry-run: $(VENV)/.runtime ## Show what load_content would change
+	$(MANAGE) load_content --dry-run
+
+clean: ## Remove the virtualenv, local database and caches (keeps .admin-password)
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .test-media

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EducationConfig(AppConfig):
+    name = "education"
+    verbose_name = "Patient education content"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,235 @@
+"""Typed body blocks: clinical content is structure, not free rich text."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+# Plain-language guidance prefers bold to italics; no headings, embeds or raw HTML in body text.
+RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
+
+URGENCY_LEVELS = [
+    ("contact_team", "Contact your care team"),
+    ("same_day", "Get urgent advice today"),
+    ("emergency", "Call emergency services now"),
+]
+
+# Phone numbers live in site settings so that one change updates every page.
+PHONE_NUMBER = re.compile(r"\d[\d ()-]{5,}\d")
+
+
+def _struct_error(field: str, message: str) -> StructBlockValidationError:
+    return StructBlockValidationError(block_errors={field: ValidationError(message)})
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading that knows its level and gives itself an anchor."""
+
+    text = blocks.CharBlock(max_length=120, help_text="Short and plain. A question works well.")
+    level = blocks.ChoiceBlock(
+        choices=[("2", "Section (h2)"), ("3", "Subsection (h3)")], default="2"
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = slugify(value["text"])
+        return context
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["text"].strip().endswith(":"):
+            raise _struct_error("text", "Headings should not end with a colon.")
+        return value
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+        description = "A heading that starts a new section of the page."
+        preview_value = {"text": "How is it given?", "level": "2"}
+
+
+class UrgencyCalloutBlock(blocks.StructBlock):
+    """What to do about a symptom, at one of three levels of urgency."""
+
+    level = blocks.ChoiceBlock(choices=URGENCY_LEVELS, default="contact_team")
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        help_text="Action first, very short sentences. Phone numbers come from site settings.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if PHONE_NUMBER.search(value["text"].source):
+            raise _struct_error(
+                "text",
+                "Do not type phone numbers here: the callout shows the numbers from site settings.",
+            )
+        return value
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/urgency_callout_block.html"
+        description = "Tells the reader who to contact and how fast, using the site's phone numbers."
+        preview_value = {
+            "level": "same_day",
+            "heading": "Call your team today if you have",
+            "text": "<ul><li>a new cough</li><li>diarrhoea</li></ul>",
+        }
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A boxed note: information or a warning that is not about urgent symptoms."""
+
+    kind = blocks.ChoiceBlock(choices=[("info", "Information"), ("warning", "Warning")], default="info")
+    heading = blocks.CharBlock(max_length=120, required=False)
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/callout_block.html"
+        description = "An information or warning box."
+        preview_value = {"kind": "info", "heading": "Good to know", "text": "<p>Results vary.</p>"}
+
+
+class DetailsBlock(blocks.StructBlock):
+    """A section the reader opens when they want more detail."""
+
+    summary = blocks.CharBlock(max_length=160, help_text="The label the reader clicks or taps.")
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/details_block.html"
+        description = "A closed section that opens to show more detail."
+        preview_value = {"summary": "What is a T cell?", "text": "<p>A white blood cell.</p>"}
+
+
+class DoDontBlock(blocks.StructBlock):
+    """Two short lists: what to do and what not to do."""
+
+    do = blocks.ListBlock(blocks.CharBlock(max_length=200), label="Do", min_num=0)
+    dont = blocks.ListBlock(blocks.CharBlock(max_length=200), label="Don't", min_num=0)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value["do"] and not value["dont"]:
+            raise _struct_error("do", "Add at least one 'do' or 'don't' item.")
+        return value
+
+    class Meta:
+        icon = "tick"
+        template = "blocks/do_dont_block.html"
+        description = "Lists of things to do and not to do."
+        preview_value = {"do": ["Tell your team about new symptoms"], "dont": ["Treat side effects yourself"]}
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    """The few facts a reader should take away."""
+
+    heading = blocks.CharBlock(max_length=80, default="Key points")
+    points = blocks.ListBlock(blocks.CharBlock(max_length=240), min_num=1, max_num=7)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/key_points_block.html"
+        description = "A short box of the main points (seven at most)."
+        preview_value = {"heading": "Key points", "points": ["Results vary", "Report side effects early"]}
+
+
+class SymptomRowBlock(blocks.StructBlock):
+    symptom = blocks.CharBlock(max_length=200)
+    action = blocks.CharBlock(max_length=240, label="What to do")
+    urgency = blocks.ChoiceBlock(choices=URGENCY_LEVELS, label="How fast")
+
+
+class SymptomTableBlock(blocks.StructBlock):
+    """Symptom, what to do, and how fast: the format patients act on."""
+
+    caption = blocks.CharBlock(max_length=160)
+    rows = blocks.ListBlock(SymptomRowBlock(), min_num=1)
+
+    class Meta:
+        icon = "table"
+        template = "blocks/symptom_table_block.html"
+        description = "A table of symptoms with what to do and how fast."
+        preview_value = {
+            "caption": "Side effects to report",
+            "rows": [{"symptom": "New cough", "action": "Call your team", "urgency": "same_day"}],
+        }
+
+
+class FAQListBlock(blocks.StructBlock):
+    """Shared questions and answers shown inside a page."""
+
+    heading = blocks.CharBlock(max_length=120, default="Common questions")
+    faqs = blocks.ListBlock(SnippetChooserBlock("education.FAQ"), min_num=1)
+
+    def clean(self, value):
+        value = super().clean(value)
+        ids = [faq.pk for faq in value["faqs"] if faq]
+        if len(ids) != len(set(ids)):
+            raise _struct_error("faqs", "Each question can appear only once.")
+        return value
+
+    class Meta:
+        icon = "help"
+        template = "blocks/faq_list_block.html"
+        description = "Questions and answers from the shared FAQ list."
+
+
+class SourcesBlock(blocks.StructBlock):
+    """Sources for one section, when the page's reference list is not enough."""
+
+    heading = blocks.CharBlock(max_length=80, default="Sources for this section")
+    references = blocks.ListBlock(SnippetChooserBlock("education.Reference"), min_num=1)
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/sources_block.html"
+        description = "A short list of sources, chosen from the shared reference list."
+
+
+class PortalImageBlock(ImageBlock):
+    """An image that needs alt text unless marked decorative (Wagtail's ImageBlock)."""
+
+    class Meta:
+        template = "blocks/image_block.html"
+        description = "An image with alt text, or marked as decorative."
+
+
+class BodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="blocks/text_block.html",
+        description="Paragraphs and lists.",
+        preview_value="<p>Immunotherapy helps your immune system fight cancer.</p>",
+    )
+    urgent = UrgencyCalloutBlock(label="Urgency callout")
+    callout = CalloutBlock()
+    details = DetailsBlock()
+    do_dont = DoDontBlock(label="Do and don't")
+    key_points = KeyPointsBlock()
+    symptom_table = SymptomTableBlock()
+    image = PortalImageBlock()
+    faqs = FAQListBlock(label="FAQs")
+    sources = SourcesBlock()
+
+
+class MedicineBlock(blocks.StructBlock):
+    """An example medicine: generic name first, brand in brackets."""
+
+    generic_name = blocks.CharBlock(max_length=80)
+    brand_name = blocks.CharBlock(max_length=80, required=False)
+    note = blocks.CharBlock(max_length=200, required=False, help_text="For example what it targets.")
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/medicine_block.html"
+        preview_value = {"generic_name": "pembrolizumab", "brand_name": "Keytruda", "note": "Blocks PD-1"}

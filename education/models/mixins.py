@@ -1,0 +1,120 @@
+"""Small behaviours shared by the content pages."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.blocks import PageChooserBlock
+from wagtail.fields import StreamField
+from wagtail.search import index
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+SUMMARY_MAX_LENGTH = 300
+
+
+class ReviewDatesMixin(models.Model):
+    """When a page was last clinically reviewed, by whom, and when it is due again."""
+
+    last_reviewed = models.DateField("page last reviewed", null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewed_by = models.CharField(
+        max_length=120, blank=True, help_text="Name and role of the clinical reviewer."
+    )
+
+    review_panels = [
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("next_review_due"), FieldPanel("reviewed_by")],
+            heading="Clinical review",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "The next review must come after the last review."})
+        if self.last_reviewed and self.last_reviewed > timezone.localdate() + datetime.timedelta(days=1):
+            raise ValidationError({"last_reviewed": "The last review cannot be in the future."})
+
+
+class SummaryMixin(models.Model):
+    """The plain-text summary used in listings, the meta description, search and the API.
+
+    It is Wagtail's own `search_description`, so listings read it from the core page table
+    without one query per page type.
+    """
+
+    summary_panel = FieldPanel(
+        "search_description",
+        heading="Summary",
+        help_text=(
+            "One or two plain sentences saying what the page is about. Shown in listings, search "
+            f"results and the API. At most {SUMMARY_MAX_LENGTH} characters."
+        ),
+    )
+    summary_search_fields = [index.SearchField("search_description", boost=2)]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def summary(self) -> str:
+        return self.search_description
+
+    def clean(self):
+        super().clean()
+        summary = self.search_description.strip()
+        if not summary:
+            raise ValidationError({"search_description": "Write a short summary of the page."})
+        if len(summary) > SUMMARY_MAX_LENGTH:
+            raise ValidationError(
+                {"search_description": f"Keep the summary to {SUMMARY_MAX_LENGTH} characters or fewer."}
+            )
+        self.search_description = summary
+
+
+class CitationsMixin(models.Model):
+    """The sources behind a page's facts, shown as a numbered reference list."""
+
+    references = StreamField(
+        [("reference", SnippetChooserBlock("education.Reference"))],
+        blank=True,
+        help_text="The sources for the facts on this page, in the order they are shown.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def cited_references(self) -> list:
+        seen, cited = set(), []
+        for block in self.references:
+            if block.value and block.value.pk not in seen:
+                seen.add(block.value.pk)
+                cited.append(block.value)
+        return cited
+
+
+class RelatedPagesMixin(models.Model):
+    """Hand-picked pages a reader may want next."""
+
+    related_pages = StreamField(
+        [("page", PageChooserBlock())],
+        blank=True,
+        help_text="Pages a reader of this page may want next. Unpublished pages are not shown.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def live_related_pages(self) -> list:
+        return [block.value for block in self.related_pages if block.value and block.value.live]

@@ -1,0 +1,301 @@
+"""Page types. Each declares where it may live, what is searchable and what the API shows."""
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalManyToManyField
+from rest_framework import serializers
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.api import APIField
+from wagtail.blocks import CharBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, ReferenceIndex
+from wagtail.search import index
+
+from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
+
+from .mixins import CitationsMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
+from .snippets import FAQTopic, GlossaryTerm, Reference
+
+PROMOTE_PANELS = [
+    MultiFieldPanel(
+        [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("show_in_menus")],
+        heading="Address and menus",
+    )
+]
+
+
+class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMixin, Page):
+    """What every content page has: summary, body, review dates, references, related pages."""
+
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, SummaryMixin.summary_panel, FieldPanel("body")]
+    sources_panels = [*ReviewDatesMixin.review_panels, FieldPanel("references"), FieldPanel("related_pages")]
+    promote_panels = PROMOTE_PANELS
+
+    search_fields = [*Page.search_fields, *SummaryMixin.summary_search_fields, index.SearchField("body")]
+
+    api_fields = [
+        APIField("summary", serializer=serializers.CharField(source="search_description")),
+        APIField("body"),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+        APIField("reviewed_by"),
+        APIField("references"),
+        APIField("related_pages"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def build_edit_handler(cls):
+        return TabbedInterface(
+            [
+                ObjectList(cls.content_panels, heading="Content"),
+                ObjectList(cls.sources_panels, heading="Review and sources"),
+                ObjectList(cls.promote_panels, heading="Promote"),
+                ObjectList(cls.settings_panels, heading="Settings"),
+            ]
+        )
+
+    def listed_children(self):
+        return self.get_children().live().public().order_by("path")
+
+
+class HomePage(PortalPage):
+    """The front door: a short definition and routes to every section."""
+
+    intro = RichTextField(
+        features=["bold", "link"], help_text="One or two sentences that say what immunotherapy is."
+    )
+
+    content_panels = [*Page.content_panels, SummaryMixin.summary_panel, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
+    api_fields = [*PortalPage.api_fields, APIField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "education.SectionPage",
+        "education.ArticlePage",
+        "education.FAQIndexPage",
+        "education.GlossaryPage",
+        "education.ReferenceIndexPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["entry_points"] = self.listed_children()
+        return context
+
+
+class SectionPage(PortalPage):
+    """A hub, such as 'Types of immunotherapy', that lists its pages with their summaries."""
+
+    parent_page_types = ["education.HomePage", "education.SectionPage"]
+    subpage_types = [
+        "education.ArticlePage",
+        "education.TherapyTypePage",
+        "education.ConditionPage",
+        "education.SectionPage",
+    ]
+
+    class Meta:
+        verbose_name = "section page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["section_pages"] = self.listed_children()
+        return context
+
+
+class ArticlePage(PortalPage):
+    """A page of explanation, such as 'Side effects and monitoring'."""
+
+    parent_page_types = ["education.HomePage", "education.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "article page"
+
+
+class ConditionPage(PortalPage):
+    """Where immunotherapy is used; lists the therapy types that name this condition."""
+
+    GROUPS = [
+        ("cancer", "Cancer"),
+        ("autoimmune", "Autoimmune condition"),
+        ("infection", "Long-term infection"),
+    ]
+    condition_group = models.CharField(max_length=20, choices=GROUPS, default="cancer")
+
+    content_panels = [
+        *Page.content_panels,
+        SummaryMixin.summary_panel,
+        FieldPanel("condition_group"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*PortalPage.search_fields, index.FilterField("condition_group")]
+    api_fields = [*PortalPage.api_fields, APIField("condition_group")]
+
+    parent_page_types = ["education.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "condition page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The link is entered once, on the therapy page; this is its reverse side.
+        context["therapy_types"] = self.therapy_types.live().public().order_by("path")
+        return context
+
+
+class TherapyTypePage(PortalPage):
+    """One type of immunotherapy, in the sections a patient scans for."""
+
+    how_it_works = RichTextField(features=RICH_TEXT_FEATURES)
+    how_given = RichTextField("how it is given", features=RICH_TEXT_FEATURES)
+    used_for = ParentalManyToManyField(
+        "education.ConditionPage",
+        blank=True,
+        related_name="therapy_types",
+        help_text="The conditions this type is used for. The condition pages link back automatically.",
+    )
+    common_side_effects = RichTextField(features=RICH_TEXT_FEATURES)
+    serious_side_effects = StreamField(
+        BodyBlock(),
+        blank=True,
+        help_text="Serious side effects and when to get help: use urgency callouts and symptom tables.",
+    )
+    questions = StreamField(
+        [("question", CharBlock(max_length=200, icon="help"))],
+        blank=True,
+        help_text="Questions a patient can ask the care team.",
+    )
+    medicines = StreamField(
+        [("medicine", MedicineBlock())],
+        blank=True,
+        help_text="Example medicines, generic name first. Availability differs by country.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        SummaryMixin.summary_panel,
+        FieldPanel("how_it_works"),
+        FieldPanel("medicines"),
+        FieldPanel("how_given"),
+        FieldPanel("used_for", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("common_side_effects"),
+        FieldPanel("serious_side_effects"),
+        FieldPanel("questions"),
+        FieldPanel("body", heading="More information"),
+    ]
+    search_fields = [
+        *PortalPage.search_fields,
+        index.SearchField("how_it_works"),
+        index.SearchField("how_given"),
+        index.SearchField("common_side_effects"),
+        index.SearchField("serious_side_effects"),
+        index.SearchField("medicines", boost=2),
+    ]
+    api_fields = [
+        *PortalPage.api_fields,
+        APIField("how_it_works"),
+        APIField("how_given"),
+        APIField("used_for"),
+        APIField("common_side_effects"),
+        APIField("serious_side_effects"),
+        APIField("questions"),
+        APIField("medicines"),
+    ]
+
+    parent_page_types = ["education.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "therapy type page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["conditions"] = self.used_for.live().public().order_by("path")
+        return context
+
+
+class FAQIndexPage(PortalPage):
+    """Every FAQ, grouped by topic."""
+
+    parent_page_types = ["education.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "FAQ page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = [
+            topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()
+        ]
+        return context
+
+
+class GlossaryPage(PortalPage):
+    """Every glossary term, A to Z."""
+
+    parent_page_types = ["education.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "glossary page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        by_letter = defaultdict(list)
+        for term in GlossaryTerm.objects.order_by("term"):
+            by_letter[term.first_letter].append(term)
+        context["letters"] = sorted(by_letter.items())
+        return context
+
+
+class ReferenceIndexPage(PortalPage):
+    """Every source, with the pages that cite it."""
+
+    parent_page_types = ["education.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "references page"
+
+    @cached_property
+    def citing_pages(self) -> dict[int, list[Page]]:
+        """Pages citing each reference, from Wagtail's reference index in two queries."""
+        links = ReferenceIndex.objects.filter(
+            to_content_type=ContentType.objects.get_for_model(Reference),
+            base_content_type=ContentType.objects.get_for_model(Page),
+        ).values_list("to_object_id", "object_id")
+        page_ids = {int(page_id) for _, page_id in links}
+        pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).order_by("path")}
+        citing = defaultdict(list)
+        for reference_id, page_id in links:
+            page = pages.get(int(page_id))
+            if page and page not in citing[int(reference_id)]:
+                citing[int(reference_id)].append(page)
+        return citing
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["all_references"] = [
+            (reference, self.citing_pages.get(reference.pk, [])) for reference in Reference.objects.all()
+        ]
+        return context

@@ -1,0 +1,63 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+DEFAULT_STANDARD_NOTE = (
+    "This page explains general facts about immunotherapy. It does not replace advice from your "
+    "care team, who know you and your health. Always follow their advice, and tell them about any "
+    "new or worse symptom."
+)
+
+
+@register_setting(icon="site")
+class PortalSettings(BaseSiteSetting):
+    """Contact details and the standard note, shown on every page; one change updates them all."""
+
+    organisation_name = models.CharField(
+        max_length=120, default="Your clinic", help_text="Shown in the header and on handouts."
+    )
+    care_team_contact_text = models.CharField(
+        max_length=200,
+        default="Call your treatment team's 24-hour number.",
+        help_text="One sentence telling patients how to reach the care team.",
+    )
+    care_team_phone = models.CharField(
+        max_length=40, blank=True, help_text="The care team's 24-hour phone number, as patients dial it."
+    )
+    emergency_number = models.CharField(
+        max_length=20, default="999", help_text="The local emergency number, for example 999, 911 or 112."
+    )
+    standard_note = models.TextField(
+        default=DEFAULT_STANDARD_NOTE,
+        max_length=600,
+        help_text="The note on every page that this information does not replace the care team's advice.",
+    )
+    help_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The 'Get help now' page that the header links to from every page.",
+    )
+
+    panels = [
+        FieldPanel("organisation_name"),
+        MultiFieldPanel(
+            [FieldPanel("care_team_contact_text"), FieldPanel("care_team_phone"), FieldPanel("emergency_number")],
+            heading="Contact numbers",
+        ),
+        FieldPanel("standard_note"),
+        FieldPanel("help_page"),
+    ]
+
+    class Meta:
+        verbose_name = "portal settings"
+
+    @property
+    def care_team_phone_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.care_team_phone if ch.isdigit() or ch == "+")
+
+    @property
+    def emergency_number_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.emergency_number if ch.isdigit())

@@ -1,0 +1,157 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from education.blocks import RICH_TEXT_FEATURES
+
+
+class Reference(index.Indexed, models.Model):
+    """A source that pages cite, rendered in a numbered reference list."""
+
+    key = models.SlugField(
+        max_length=60, unique=True, help_text="A short stable key, for example IBIS2023.", allow_unicode=False
+    )
+    authors = models.CharField(max_length=500, blank=True, help_text="Vancouver style: Ibis B, Aliazis K, …")
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(
+        max_length=200, help_text="The journal, or the organisation that published the web page."
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume_pages = models.CharField(max_length=60, blank=True, help_text="For example 14:1197364.")
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="Without https://doi.org/.")
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="For example how the source was checked.")
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("authors"),
+        index.AutocompleteField("title"),
+        index.FilterField("key"),
+    ]
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("authors"),
+        FieldPanel("title"),
+        FieldPanel("publisher"),
+        FieldPanel("year"),
+        FieldPanel("volume_pages"),
+        FieldPanel("doi"),
+        FieldPanel("pmid"),
+        FieldPanel("url"),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}"
+
+    def clean(self):
+        if self.doi.lower().startswith(("http://", "https://", "doi:")):
+            raise ValidationError({"doi": "Enter the DOI alone, for example 10.3389/fimmu.2023.1197364."})
+        if self.pmid and not self.pmid.isdigit():
+            raise ValidationError({"pmid": "A PMID is a number, for example 37342323."})
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def link(self) -> str:
+        return self.url or self.doi_url or self.pubmed_url
+
+
+class GlossaryTerm(index.Indexed, models.Model):
+    """A term with a plain one-line definition, listed A–Z and marked where pages use it."""
+
+    term = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the glossary page's anchor links.")
+    also_known_as = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other forms of the term, separated by commas, for example 'T cells, T-cell'.",
+    )
+    definition = models.TextField(max_length=400, help_text="One plain sentence, grade 6 or lower.")
+
+    search_fields = [
+        index.SearchField("term", boost=3),
+        index.SearchField("also_known_as", boost=2),
+        index.SearchField("definition"),
+        index.AutocompleteField("term"),
+    ]
+
+    panels = [FieldPanel("term"), FieldPanel("slug"), FieldPanel("also_known_as"), FieldPanel("definition")]
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def other_forms(self) -> list[str]:
+        return [form.strip() for form in self.also_known_as.split(",") if form.strip()]
+
+    @property
+    def first_letter(self) -> str:
+        return self.term[:1].upper()
+
+
+class FAQTopic(models.Model):
+    """A group of questions on the FAQ page."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "FAQ topic"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FAQ(index.Indexed, models.Model):
+    """A question and a short answer, reused on the FAQ page and on related pages."""
+
+    key = models.SlugField(max_length=80, unique=True, help_text="A short stable key for this question.")
+    topic = models.ForeignKey(FAQTopic, on_delete=models.PROTECT, related_name="faqs")
+    question = models.CharField(max_length=200)
+    answer = RichTextField(features=RICH_TEXT_FEATURES, help_text="A short answer that links to the detailed page.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    references = models.ManyToManyField(Reference, blank=True, related_name="faqs")
+
+    search_fields = [
+        index.SearchField("question", boost=2),
+        index.SearchField("answer"),
+        index.AutocompleteField("question"),
+        index.FilterField("topic_id"),
+    ]
+
+    panels = [
+        FieldPanel("topic"),
+        FieldPanel("question"),
+        FieldPanel("answer"),
+        FieldPanel("references"),
+        FieldPanel("key"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["topic__sort_order", "sort_order", "question"]
+        verbose_name = "FAQ"
+
+    def __str__(self) -> str:
+        return self.question

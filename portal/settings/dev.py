@@ -1,0 +1,14 @@
+"""Local development: `make run` uses these, with SQLite and the local-memory cache."""
+
+from .base import *  # noqa: F403
+from .environment import env_list, env_str
+
+DEBUG = True
+# A fixed key is safe here: dev settings are never used to serve real users.
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-key-not-for-production-9f3c1a")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
