@@ -4,7 +4,8 @@ Content tests, the editor panel and reports all call `score_text`, so a page get
 grade wherever it is measured. The method follows the content brief (section 10.2):
 
 - Markdown is reduced to its visible words, and every line (heading, list item, table cell)
-  counts as a sentence of its own, as a reader meets it.
+  counts as a sentence of its own, as a reader meets it. So pass each paragraph on one line
+  (as rich text gives it), and join separate fields with a newline.
 - Generic drug names and glossary terms are removed before scoring: they are needed, are
   defined in the glossary, and would otherwise inflate the grade.
 - Flesch-Kincaid grade and SMOG come from textstat (pinned to 0.7.8, which works offline).
@@ -99,9 +100,7 @@ def score_text(text: str, excluded_terms: Iterable[str] = ()) -> ReadingScores:
     joined = " ".join(cleaned for _, cleaned in scored)
     words = textstat.lexicon_count(joined)
     sentences = textstat.sentence_count(joined)
-    by_difficulty = sorted(
-        scored, key=lambda pair: textstat.flesch_kincaid_grade(pair[1]), reverse=True
-    )
+    by_difficulty = sorted(scored, key=lambda pair: textstat.flesch_kincaid_grade(pair[1]), reverse=True)
     return ReadingScores(
         fk_grade=round(textstat.flesch_kincaid_grade(joined), 2),
         smog=round(_smog(joined, sentences), 2),
