@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
@@ -30,9 +31,7 @@ class HeadingBlock(blocks.StructBlock):
     """A section heading that knows its level and gives itself an anchor."""
 
     text = blocks.CharBlock(max_length=120, help_text="Short and plain. A question works well.")
-    level = blocks.ChoiceBlock(
-        choices=[("2", "Section (h2)"), ("3", "Subsection (h3)")], default="2"
-    )
+    level = blocks.ChoiceBlock(choices=[("2", "Section (h2)"), ("3", "Subsection (h3)")], default="2")
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)

@@ -249,9 +249,11 @@ class ContentReader:
         self.content_dir = content_dir
 
     def source(self, path: Path) -> str:
-        return str(path.relative_to(self.content_dir.parent.parent)) if path.is_relative_to(
-            self.content_dir.parent.parent
-        ) else str(path)
+        return (
+            str(path.relative_to(self.content_dir.parent.parent))
+            if path.is_relative_to(self.content_dir.parent.parent)
+            else str(path)
+        )
 
     def read(self) -> ContentSet:
         references = self._snippet_file("references.yaml", _read_reference)
@@ -442,14 +444,19 @@ class PageReader:
             name = f"{key}[{index}]"
             if not isinstance(item, dict) or len(item) != 1:
                 raise ContentFileError(
-                    self.source, getattr(item, "line", fields.line_of(key)), name, "each block is one 'type: value' pair"
+                    self.source,
+                    getattr(item, "line", fields.line_of(key)),
+                    name,
+                    "each block is one 'type: value' pair",
                 )
             block_type, value = next(iter(item.items()))
             line = getattr(item, "line", fields.line_of(key))
             reader = getattr(self, f"block_{block_type}", None)
             if reader is None:
                 raise ContentFileError(self.source, line, name, f"unknown block type {block_type!r}")
-            stream.append({"type": reader.__name__.removeprefix("block_"), "value": reader(value, f"{name}.{block_type}", line)})
+            stream.append(
+                {"type": reader.__name__.removeprefix("block_"), "value": reader(value, f"{name}.{block_type}", line)}
+            )
         return stream
 
     def _struct(self, value: Any, name: str, line: int) -> _Fields:

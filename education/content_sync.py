@@ -5,6 +5,7 @@ changed page file becomes a new published revision, so nothing is lost from the 
 from dataclasses import dataclass, field
 
 from django.db import transaction
+
 from wagtail.models import Page, Site
 
 from education import models as content_models
@@ -139,11 +140,15 @@ class ContentSync:
             return self._find_or_create_home(spec, model)
         parent = self.pages_by_path.get(spec.parent_path) or _page_at(spec.parent_path)
         if parent is None:
-            raise ContentFileError(spec.source, spec.data.get("_parent_line"), "parent", f"no page at {spec.parent_path}")
+            raise ContentFileError(
+                spec.source, spec.data.get("_parent_line"), "parent", f"no page at {spec.parent_path}"
+            )
         existing = parent.get_children().filter(slug=spec.data["slug"]).first()
         if existing:
             return self._check_type(existing.specific, model, spec)
-        page = model(title=spec.data["title"], slug=spec.data["slug"], live=False, search_description=spec.data["summary"])
+        page = model(
+            title=spec.data["title"], slug=spec.data["slug"], live=False, search_description=spec.data["summary"]
+        )
         parent.add_child(instance=page)
         return page
 
@@ -155,7 +160,9 @@ class ContentSync:
         # Wagtail's default welcome page is a plain Page called "home"; replace it.
         welcome = root.get_children().filter(slug="home").first()
         if welcome and welcome.specific_class is not Page:
-            raise ContentFileError(spec.source, spec.line, "type", "a page at /home already exists and is not the welcome page")
+            raise ContentFileError(
+                spec.source, spec.line, "type", "a page at /home already exists and is not the welcome page"
+            )
         if welcome:
             welcome.slug = "welcome-replaced"
             welcome.save(update_fields=["slug"])
@@ -172,7 +179,10 @@ class ContentSync:
     def _check_type(self, page: Page, model, spec: PageSpec) -> Page:
         if not isinstance(page, model):
             raise ContentFileError(
-                spec.source, spec.line, "type", f"{spec.url_path} exists as a {page._meta.verbose_name}, not a {model._meta.verbose_name}"
+                spec.source,
+                spec.line,
+                "type",
+                f"{spec.url_path} exists as a {page._meta.verbose_name}, not a {model._meta.verbose_name}",
             )
         return page
 
@@ -187,7 +197,9 @@ class ContentSync:
         page.reviewed_by = data["reviewed_by"]
         page.references = [{"type": "reference", "value": self.reference_ids[key]} for key in data["references"]]
         page.body = self._stream(data["body"])
-        page.related_pages = [{"type": "page", "value": self._page(spec, path, "related").pk} for path in data["related"]]
+        page.related_pages = [
+            {"type": "page", "value": self._page(spec, path, "related").pk} for path in data["related"]
+        ]
         if spec.page_type == "home":
             page.intro = self._richtext(data["intro"])
         if spec.page_type == "therapy_type":
@@ -216,7 +228,9 @@ class ContentSync:
     def _condition(self, spec: PageSpec, path: str):
         page = self._page(spec, path, "used_for").specific
         if not isinstance(page, content_models.ConditionPage):
-            raise ContentFileError(spec.source, spec.data["_used_for_line"], "used_for", f"{path} is not a condition page")
+            raise ContentFileError(
+                spec.source, spec.data["_used_for_line"], "used_for", f"{path} is not a condition page"
+            )
         return page
 
     def _stream(self, blocks: list[dict]) -> list[dict]:

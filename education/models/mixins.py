@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.blocks import PageChooserBlock
 from wagtail.fields import StreamField
@@ -19,9 +20,7 @@ class ReviewDatesMixin(models.Model):
 
     last_reviewed = models.DateField("page last reviewed", null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
-    reviewed_by = models.CharField(
-        max_length=120, blank=True, help_text="Name and role of the clinical reviewer."
-    )
+    reviewed_by = models.CharField(max_length=120, blank=True, help_text="Name and role of the clinical reviewer.")
 
     review_panels = [
         MultiFieldPanel(

@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 
+from rest_framework import serializers
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property
+
 from modelcluster.fields import ParentalManyToManyField
-from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
 from wagtail.blocks import CharBlock
@@ -70,9 +72,7 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
 class HomePage(PortalPage):
     """The front door: a short definition and routes to every section."""
 
-    intro = RichTextField(
-        features=["bold", "link"], help_text="One or two sentences that say what immunotherapy is."
-    )
+    intro = RichTextField(features=["bold", "link"], help_text="One or two sentences that say what immunotherapy is.")
 
     content_panels = [*Page.content_panels, SummaryMixin.summary_panel, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
@@ -242,9 +242,7 @@ class FAQIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = [
-            topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()
-        ]
+        context["topics"] = [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
         return context
 
 

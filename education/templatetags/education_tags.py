@@ -1,6 +1,7 @@
 """Site-wide navigation, found in a fixed number of queries however large the site grows."""
 
 from django import template
+
 from wagtail.models import Page, Site
 
 register = template.Library()
@@ -31,7 +32,7 @@ def main_navigation(context, current_page: Page | None = None) -> list[dict]:
     items = []
     for page in root.get_children().live().public().in_menu().order_by("path"):
         current = ""
-        if current_page is not None and current_page.path.startswith(page.path):
+        if isinstance(current_page, Page) and current_page.path.startswith(page.path):
             current = "page" if current_page.pk == page.pk else "true"
         items.append({"page": page, "current": current})
     return items
@@ -43,13 +44,7 @@ def footer_links(context) -> list[Page]:
     root = _site_root(context)
     if root is None:
         return []
-    return list(
-        root.get_children()
-        .live()
-        .public()
-        .not_in_menu()
-        .order_by("path")
-    )
+    return list(root.get_children().live().public().not_in_menu().order_by("path"))
 
 
 @register.inclusion_tag("components/breadcrumbs.html")

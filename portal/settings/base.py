@@ -148,4 +148,3 @@ LOGGING = {
     # Background tasks run inline here; their per-task progress lines are noise.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
-

@@ -1,0 +1,53 @@
+"""Where each page type may live, checked with Wagtail's own assertions."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from education.models import (
+    ArticlePage,
+    ConditionPage,
+    FAQIndexPage,
+    GlossaryPage,
+    HomePage,
+    ReferenceIndexPage,
+    SectionPage,
+    TherapyTypePage,
+)
+from tests.conftest import page_at
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_home_sits_at_the_root_only(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertAllowedSubpageTypes(
+            HomePage, {SectionPage, ArticlePage, FAQIndexPage, GlossaryPage, ReferenceIndexPage}
+        )
+
+    def test_therapy_and_condition_pages_live_in_hubs(self):
+        self.assertAllowedParentPageTypes(TherapyTypePage, {SectionPage})
+        self.assertAllowedParentPageTypes(ConditionPage, {SectionPage})
+        self.assertCanNotCreateAt(HomePage, TherapyTypePage)
+        self.assertCanNotCreateAt(ArticlePage, ArticlePage)
+
+    def test_articles_and_hubs_go_under_home_or_a_hub(self):
+        self.assertAllowedParentPageTypes(ArticlePage, {HomePage, SectionPage})
+        self.assertAllowedParentPageTypes(SectionPage, {HomePage, SectionPage})
+        self.assertAllowedSubpageTypes(SectionPage, {ArticlePage, TherapyTypePage, ConditionPage, SectionPage})
+
+    def test_listing_pages_are_singletons_under_home(self):
+        for model in (FAQIndexPage, GlossaryPage, ReferenceIndexPage):
+            self.assertAllowedParentPageTypes(model, {HomePage})
+            self.assertEqual(model.max_count, 1)
+            # The loaded site has one already, so no second can be made.
+            self.assertFalse(model.can_create_at(page_at("/")))
+        self.assertEqual(HomePage.max_count, 1)
+
+    def test_leaf_pages_have_no_children(self):
+        for model in (ArticlePage, TherapyTypePage, ConditionPage, FAQIndexPage, GlossaryPage, ReferenceIndexPage):
+            self.assertAllowedSubpageTypes(model, set())
+
+    def test_loaded_pages_are_routable_and_renderable(self):
+        for path in ["/", "/types/", "/types/cytokines/", "/where-it-is-used/cancer/", "/faqs/", "/glossary/"]:
+            page = page_at(path)
+            self.assertPageIsRoutable(page)
+            self.assertPageIsRenderable(page)
