@@ -71,28 +71,39 @@ class ContentSync:
 
     def _sync_library(self) -> None:
         for entry in self.content.references:
-            self._sync_snippet(content_models.Reference, entry, "key", dict(entry.data))
+            self._sync_snippet(content_models.Reference, entry, "key", lambda data=entry.data: dict(data))
         for entry in self.content.glossary:
-            self._sync_snippet(content_models.GlossaryTerm, entry, "slug", dict(entry.data))
+            self._sync_snippet(content_models.GlossaryTerm, entry, "slug", lambda data=entry.data: dict(data))
         for order, entry in enumerate(self.content.faq_topics):
-            self._sync_snippet(content_models.FAQTopic, entry, "slug", {**entry.data, "sort_order": order})
+            self._sync_snippet(
+                content_models.FAQTopic,
+                entry,
+                "slug",
+                lambda data=entry.data, order=order: {**data, "sort_order": order},
+            )
 
     def _sync_faqs(self) -> None:
         """After the pages exist, because answers link to them."""
         topics = {topic.slug: topic for topic in content_models.FAQTopic.objects.all()}
         references = {reference.key: reference for reference in content_models.Reference.objects.all()}
         for order, entry in enumerate(self.content.faqs):
-            data = dict(entry.data)
-            keys = data.pop("references")
-            data["topic"] = topics[data["topic"]]
-            data["answer"] = self._richtext(data["answer"])
-            data["sort_order"] = order
-            faq = self._sync_snippet(content_models.FAQ, entry, "key", data)
-            if faq is not None:
-                faq.references.set([references[key] for key in keys])
 
-    def _sync_snippet(self, model, entry: Entry, key_field: str, data: dict):
-        key = data[key_field]
+            def prepare(data=entry.data, order=order) -> dict:
+                return {
+                    **{key: value for key, value in data.items() if key != "references"},
+                    "topic": topics[data["topic"]],
+                    "answer": self._richtext(data["answer"]),
+                    "sort_order": order,
+                }
+
+            faq = self._sync_snippet(content_models.FAQ, entry, "key", prepare)
+            if faq is not None:
+                faq.references.set([references[key] for key in entry.data["references"]])
+
+    def _sync_snippet(self, model, entry: Entry, key_field: str, prepare):
+        """Create or update one snippet unless its entry is unchanged since the last load.
+        `prepare` builds the field values, only when they are needed."""
+        key = entry.data[key_field]
         source = f"{entry.source}#{key}"
         label = f"{model._meta.verbose_name} {key}"
         if self._is_unchanged(source, entry.digest):
@@ -100,7 +111,7 @@ class ContentSync:
             return None
         existing = model.objects.filter(**{key_field: key}).first()
         instance = existing or model()
-        for name, value in data.items():
+        for name, value in prepare().items():
             setattr(instance, name, value)
         instance.full_clean(validate_unique=False)
         instance.save()

@@ -146,5 +146,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Background tasks run inline here; their per-task progress lines are noise.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    # Wagtail's per-publish lines repeat what its audit log already keeps.
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -1,0 +1,164 @@
+"""load_content: idempotent, revisions on change, editors' work kept, clear errors for bad files."""
+
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from wagtail.models import Page, Revision, Site
+
+from education.models import ArticlePage, GlossaryTerm, HomePage
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = Path(settings.BASE_DIR) / "education" / "content"
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    """A copy of the content files at the same relative path, so they count as the same files."""
+    target = tmp_path / "education" / "content"
+    shutil.copytree(SOURCE, target)
+    return target
+
+
+def load(content_dir: Path, *args) -> str:
+    out = StringIO()
+    call_command("load_content", *args, content_dir=content_dir, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int]:
+    return Page.objects.count(), Revision.objects.count(), GlossaryTerm.objects.count()
+
+
+def test_loading_again_changes_nothing(content_dir):
+    before = counts()
+    output = load(content_dir)
+    assert counts() == before
+    assert "create" not in output and "update" not in output
+
+
+def test_first_load_replaced_the_welcome_page():
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert Page.get_first_root_node().get_children().count() == 1
+    assert not Page.objects.filter(slug__in=["welcome-replaced"]).exists()
+
+
+def test_changed_file_becomes_a_new_published_revision(content_dir, client):
+    page = page_at("/how-it-works/")
+    revisions_before = page.revisions.count()
+    path = content_dir / "pages" / "03-how-it-works.yaml"
+    path.write_text(re.sub(r"^title: .*$", "title: Updated how it works", path.read_text(), count=1, flags=re.M))
+
+    output = load(content_dir)
+
+    page.refresh_from_db()
+    assert "update  page /how-it-works/" in output
+    assert page.title == "Updated how it works"
+    assert page.revisions.count() == revisions_before + 1
+    assert "<h1>Updated how it works</h1>" in client.get("/how-it-works/").content.decode()
+
+
+def test_editor_changes_to_unchanged_files_are_kept(content_dir):
+    page = page_at("/benefits-and-limits/")
+    page.title = "Edited by a nurse"
+    page.save_revision().publish()
+    term = GlossaryTerm.objects.get(slug="t-cell")
+    term.definition = "Edited definition."
+    term.save()
+
+    load(content_dir)
+
+    assert page_at("/benefits-and-limits/").title == "Edited by a nurse"
+    assert GlossaryTerm.objects.get(slug="t-cell").definition == "Edited definition."
+
+
+def test_pages_created_by_editors_are_never_deleted(content_dir):
+    home = page_at("/")
+    home.add_child(instance=ArticlePage(title="Our clinic", slug="our-clinic", search_description="About us."))
+    load(content_dir)
+    assert Page.objects.filter(slug="our-clinic").exists()
+
+
+def test_page_deleted_by_an_editor_is_not_brought_back(content_dir):
+    page_at("/supporting-someone/").delete()
+    output = load(content_dir)
+    assert "skip    page /supporting-someone/ (deleted in the admin)" in output
+    assert not Page.objects.filter(slug="supporting-someone").exists()
+
+
+def test_dry_run_reports_but_writes_nothing(content_dir):
+    path = content_dir / "pages" / "19-supporting-someone.yaml"
+    path.write_text(path.read_text() + "\n# a comment changes the file\n")
+    before = counts()
+    output = load(content_dir, "--dry-run")
+    assert "Would change (dry run, nothing written)" in output
+    assert "update  page /supporting-someone/" in output
+    assert counts() == before
+    assert "update  page /supporting-someone/" in load(content_dir)
+
+
+def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
+    path = content_dir / name
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        (
+            "pages/16-get-help-now.yaml",
+            "type: article",
+            "type: article\n  bad indent: [",
+            "education/content/pages/16-get-help-now.yaml, line 2, field '(file)': not valid YAML",
+        ),
+        (
+            "pages/16-get-help-now.yaml",
+            "type: article",
+            "type: article\nsubtitle: Extra",
+            "education/content/pages/16-get-help-now.yaml, line 2, field 'subtitle': unknown field",
+        ),
+        (
+            "pages/16-get-help-now.yaml",
+            "level: emergency",
+            "level: soon",
+            "'soon' is not one of contact_team, same_day, emergency",
+        ),
+        (
+            "pages/05-checkpoint-inhibitors.yaml",
+            "references: [",
+            "references: [NO-SUCH-SOURCE, ",
+            "education/content/pages/05-checkpoint-inhibitors.yaml, line 9, field 'references': no reference with the key 'NO-SUCH-SOURCE'",
+        ),
+        (
+            "pages/02-what-is-immunotherapy.yaml",
+            "](/how-it-works/)",
+            "](/how-it-wrks/)",
+            "the link '/how-it-wrks/' does not point to a page of the site",
+        ),
+        ("glossary.yaml", "slug: t-cell\n", "slug: antigen\n", "glossary.yaml"),
+    ],
+)
+def test_malformed_file_stops_with_file_line_and_field(content_dir, name, old, new, expected):
+    break_file(content_dir, name, old, new)
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        load(content_dir)
+    assert expected in str(error.value)
+    assert counts() == before
+
+
+def test_html_in_content_text_is_refused(content_dir):
+    break_file(content_dir, "pages/03-how-it-works.yaml", "body:\n", "body:\n  - text: <script>alert(1)</script>\n")
+    with pytest.raises(CommandError, match="HTML is not allowed"):
+        load(content_dir)
