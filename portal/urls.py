@@ -3,14 +3,24 @@ from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import health
+from education.handout import handout
+from feedback.views import submit as feedback_submit
+from portal import health, robots
+from search import views as search_views
 
 urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
+    path("robots.txt", robots.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", search_views.search, name="search"),
+    path("a-z/", search_views.a_to_z, name="a_to_z"),
+    path("handout/<path:path>", handout, name="handout"),
+    path("feedback/", feedback_submit, name="feedback"),
 ]
 
 if settings.DEBUG:

@@ -65,6 +65,12 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
             ]
         )
 
+    def get_sitemap_urls(self, request=None):
+        # The address the reader used (validated by ALLOWED_HOSTS), not the Site record's
+        # hostname, which a single-site intranet install rarely keeps up to date.
+        url = request.build_absolute_uri(self.get_url(request)) if request else self.get_full_url()
+        return [{"location": url, "lastmod": self.last_published_at or self.latest_revision_created_at}]
+
     def listed_children(self):
         return self.get_children().live().public().order_by("path")
 

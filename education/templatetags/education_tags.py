@@ -1,8 +1,14 @@
-"""Site-wide navigation, found in a fixed number of queries however large the site grows."""
+"""Site-wide navigation (in a fixed number of queries however large the site grows) and glossary marking."""
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
+
+from education.glossary_marking import current_matcher, mark_terms
+from education.models import PortalSettings
+from education.structured_data import as_script, page_structured_data
 
 register = template.Library()
 
@@ -51,3 +57,42 @@ def footer_links(context) -> list[Page]:
 def breadcrumbs(page: Page) -> dict:
     ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else Page.objects.none()
     return {"ancestors": list(ancestors), "current": page}
+
+
+class GlossaryMarkedNode(template.Node):
+    def __init__(self, nodelist, variable_name: str):
+        self.nodelist, self.variable_name = nodelist, variable_name
+
+    def render(self, context) -> str:
+        html, used = mark_terms(self.nodelist.render(context), current_matcher())
+        context[self.variable_name] = used
+        return mark_safe(html)  # noqa: S308 (only text between tags changes, wrapped in a fixed link)
+
+
+@register.tag
+def glossary_marked(parser, token):
+    """{% glossary_marked as used_terms %}…{% end_glossary_marked %}: links the first use of each
+    glossary term in the enclosed HTML to its definition, and names the terms used."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% glossary_marked as variable %}")
+    nodelist = parser.parse(("end_glossary_marked",))
+    parser.delete_first_token()
+    return GlossaryMarkedNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, page: Page) -> str:
+    """The page's JSON-LD script tags, escaped so no content can end the script early."""
+    request = context["request"]
+    organisation = PortalSettings.for_request(request).organisation_name
+    return mark_safe("".join(as_script(data) for data in page_structured_data(page, request, organisation)))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def handout_url(context, page: Page) -> str:
+    root = _site_root(context)
+    # The home page is a menu of other pages; there is nothing to hand out.
+    if root is None or page.pk == root.pk or not page.url_path.startswith(root.url_path):
+        return ""
+    return reverse("handout", args=[page.url_path[len(root.url_path) :]])

@@ -1,0 +1,128 @@
+"""Mark the first use of each glossary term in a page's body, linking it to its definition.
+
+Works on the rendered HTML so every block type benefits, and skips text where a link would be
+wrong or confusing: inside links, headings, summaries and other definitions.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.html import escape
+
+from education.models import GlossaryTerm
+
+SKIP_INSIDE = {
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "summary",
+    "dfn",
+    "abbr",
+    "button",
+    "label",
+    "code",
+    "script",
+    "style",
+    "mark",
+}
+TAG = re.compile(r"(<[^>]*>)")
+TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr"}
+VERSION_KEY = "glossary:version"
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Matcher:
+    terms: dict[str, Term]
+    # Each form as it appears in escaped HTML (abbreviations as written, others lower-cased) → slug.
+    forms: dict[str, str]
+    # Abbreviations (CAR, CRS, PD-1) match only in capitals, so 'car park' stays plain text.
+    exact: re.Pattern | None
+    loose: re.Pattern | None
+
+
+def _pattern(forms: dict[str, str], flags: int) -> re.Pattern | None:
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(escape(form)) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", flags)
+
+
+@lru_cache(maxsize=4)
+def _build(version: int) -> Matcher:
+    terms, exact, loose = {}, {}, {}
+    for row in GlossaryTerm.objects.all():
+        terms[row.slug] = Term(row.slug, row.term, row.definition)
+        for form in [row.term, *row.other_forms]:
+            is_abbreviation = form.upper() == form and any(ch.isalpha() for ch in form)
+            (exact if is_abbreviation else loose)[form if is_abbreviation else form.lower()] = row.slug
+    forms = {escape(form): slug for form, slug in [*exact.items(), *loose.items()]}
+    return Matcher(terms, forms, _pattern(exact, 0), _pattern(loose, re.IGNORECASE))
+
+
+def current_matcher() -> Matcher:
+    return _build(cache.get_or_set(VERSION_KEY, 1, None))
+
+
+@receiver([post_save, post_delete], sender=GlossaryTerm)
+def _glossary_changed(**kwargs) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def mark_terms(html: str, matcher: Matcher) -> tuple[str, list[Term]]:
+    """Return the HTML with the first use of each term linked, and the terms in order of use."""
+    used: list[Term] = []
+    seen: set[str] = set()
+    depth = 0
+    parts = TAG.split(html)
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            name_match = TAG_NAME.match(part)
+            name = name_match.group(1).lower() if name_match else ""
+            if name in SKIP_INSIDE and name not in VOID and not part.endswith("/>"):
+                depth += -1 if part.startswith("</") else 1
+            continue
+        if depth > 0 or not part.strip():
+            continue
+        parts[index] = _mark_text(part, matcher, seen, used)
+    return "".join(parts), used
+
+
+def _mark_text(text: str, matcher: Matcher, seen: set[str], used: list[Term]) -> str:
+    hits = []
+    for pattern in (matcher.exact, matcher.loose):
+        if pattern is not None:
+            hits.extend(pattern.finditer(text))
+    hits.sort(key=lambda hit: hit.start())
+    output, position = [], 0
+    for hit in hits:
+        if hit.start() < position:
+            continue
+        slug = matcher.forms.get(hit.group(1)) or matcher.forms.get(hit.group(1).lower())
+        if slug is None or slug in seen:
+            continue
+        seen.add(slug)
+        used.append(matcher.terms[slug])
+        output.append(text[position : hit.start()])
+        output.append(f'<a class="glossary-term" id="term-{slug}" href="#define-{slug}">{hit.group(1)}</a>')
+        position = hit.end()
+    output.append(text[position:])
+    return "".join(output)

@@ -1,0 +1,44 @@
+"""A one-page printable handout for any public page, with a QR code back to the live page."""
+
+import segno
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from wagtail.models import Page
+
+from education.models.pages import PortalPage
+
+# What a handout keeps: the blocks a patient acts on, not the whole article.
+HANDOUT_BLOCKS = {"key_points", "urgent", "symptom_table", "do_dont"}
+
+
+def qr_code_svg(url: str, label: str) -> str:
+    """An inline SVG QR code, made on the server: no image request, no outside service."""
+    return mark_safe(segno.make_qr(url, error="m").svg_inline(scale=3, title=label, dark="#000", light="#fff"))  # noqa: S308
+
+
+def handout_blocks(page: PortalPage) -> list:
+    streams = [page.body, getattr(page, "serious_side_effects", [])]
+    return [block for stream in streams for block in stream if block.block_type in HANDOUT_BLOCKS]
+
+
+@require_safe
+def handout(request: HttpRequest, path: str) -> HttpResponse:
+    page = Page.find_for_request(request, f"/{path}")
+    if page is None or not page.live:
+        raise Http404("No such page")
+    page = page.specific
+    # Handouts are for public information only; private pages stay behind their own login.
+    if not isinstance(page, PortalPage) or page.get_view_restrictions().exists():
+        raise Http404("No handout for this page")
+    page_url = request.build_absolute_uri(page.get_url(request))
+    context = {
+        "page": page,
+        "page_url": page_url,
+        "blocks": handout_blocks(page),
+        "qr_code": qr_code_svg(page_url, f"QR code for {page.title}"),
+    }
+    return render(request, "education/handout.html", context)

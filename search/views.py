@@ -1,0 +1,135 @@
+"""Site search and the A–Z index: what patients use to find a page when they know only a word."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.views.decorators.http import require_safe
+
+from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import Page, Site
+from wagtail.search.backends import get_search_backend
+
+from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
+
+from .models import SearchSynonym, UnansweredSearch
+from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
+
+RESULTS_PER_PAGE = 10
+# Bounded work: the backend never returns more than this many rows of each kind.
+MAX_PAGE_HITS, MAX_FAQ_HITS, MAX_TERM_HITS = 60, 20, 10
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    title: str
+    url: str
+    summary: str
+
+
+def _site_pages(request):
+    site = Site.find_for_request(request)
+    pages = Page.objects.live().public()
+    return pages.descendant_of(site.root_page, inclusive=True) if site else pages.none()
+
+
+def _index_url(request, model, anchor: str) -> str:
+    page = _site_pages(request).type(model).first()
+    return f"{page.get_url(request)}#{anchor}" if page else ""
+
+
+def _find(request, query: CleanQuery) -> list[Result]:
+    """Pages first; a word-list entry the query names exactly comes before them, others after."""
+    text = query.backend_text
+    backend = get_search_backend()
+    asked = {word.lower() for word in [*query.words, *query.expansions]}
+    whole_query = query.text.lower()
+    named_terms, other_terms = [], []
+    for term in backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS]:
+        forms = {form.lower() for form in [term.term, *term.other_forms]}
+        # Listed only when the query names the term, not when its definition merely shares a word:
+        # otherwise 'Keytruda' would list every term defined with 'inhibitor'.
+        if not asked & {word.lower() for word in WORD.findall(" ".join(forms))}:
+            continue
+        result = Result("Word list", term.term, _index_url(request, GlossaryPage, term.slug), term.definition)
+        (named_terms if whole_query in forms else other_terms).append(result)
+    pages = [
+        Result("Page", page.title, page.get_url(request), page.search_description)
+        for page in _site_pages(request).search(text, operator="or")[:MAX_PAGE_HITS]
+    ]
+    faqs = [
+        Result("Question", faq.question, _index_url(request, FAQIndexPage, f"faq-{faq.key}"), strip_tags(faq.answer))
+        for faq in backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS]
+    ]
+    return [result for result in [*named_terms, *pages, *other_terms, *faqs] if result.url]
+
+
+def _vocabulary() -> set[str]:
+    def texts():
+        yield from Page.objects.live().public().values_list("title", flat=True)
+        yield from Page.objects.live().public().values_list("search_description", flat=True)
+        yield from GlossaryTerm.objects.values_list("term", flat=True)
+        yield from GlossaryTerm.objects.values_list("also_known_as", flat=True)
+        yield from SearchSynonym.objects.values_list("term", flat=True)
+
+    return site_vocabulary(texts)
+
+
+def _count(search_query: Query, query: CleanQuery, found: bool) -> None:
+    """Count the query for editors' reports; only the words are stored, never who searched."""
+    search_query.add_hit()
+    if not found:
+        with transaction.atomic():
+            row, _ = UnansweredSearch.objects.get_or_create(
+                query_string=query.text.lower()[:255], date=timezone.localdate()
+            )
+            UnansweredSearch.objects.filter(pk=row.pk).update(count=F("count") + 1)
+
+
+@require_safe
+def search(request):
+    raw = request.GET.get("q", "")
+    query = clean(raw)
+    # The page has its own, larger search form; a second one in the header would only confuse.
+    context = {"query": query, "results": None, "promoted": [], "show_header_search": False}
+    if query.words:
+        expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+        results = _find(request, query)
+        if not results:
+            correct_spelling(query, _vocabulary())
+            if query.corrected_from:
+                query.expansions.clear()
+                expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+                results = _find(request, query)
+        search_query = Query.get(query.text)
+        promoted = [pick.page for pick in search_query.editors_picks.select_related("page") if pick.page.live]
+        _count(search_query, query, found=bool(results or promoted))
+        context.update(
+            results=Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+            promoted=promoted,
+            highlight_words=[*query.words, *query.expansions],
+        )
+    if not context["results"]:
+        site = Site.find_for_request(request)
+        context["popular_topics"] = (
+            site.root_page.get_children().live().public().in_menu().order_by("path") if site else []
+        )
+    return render(request, "search/search.html", context)
+
+
+@require_safe
+def a_to_z(request):
+    """Every page and glossary word, by first letter."""
+    entries = [(page.title, page.get_url(request)) for page in _site_pages(request).filter(depth__gt=2)]
+    glossary_url = _index_url(request, GlossaryPage, "")
+    entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.all() if glossary_url]
+    letters: dict[str, list] = {}
+    for title, url in sorted(entries, key=lambda entry: entry[0].lower()):
+        letter = title[:1].upper() if title[:1].isalpha() else "#"
+        letters.setdefault(letter, []).append((title, url))
+    return render(request, "search/a_to_z.html", {"letters": sorted(letters.items())})

@@ -1,0 +1,33 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import SearchSynonym, UnansweredSearch
+
+
+class SearchSynonymViewSet(SnippetViewSet):
+    model = SearchSynonym
+    icon = "search"
+    menu_label = "Search synonyms"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["term", "expansion"]
+    search_fields = ["term", "expansion"]
+
+
+class UnansweredSearchViewSet(SnippetViewSet):
+    """Searches that found nothing: what to write about, or which synonym to add."""
+
+    model = UnansweredSearch
+    icon = "warning"
+    menu_label = "Searches with no results"
+    menu_order = 261
+    add_to_admin_menu = True
+    list_display = ["query_string", "date", "count"]
+    list_filter = ["date"]
+    list_export = ["query_string", "date", "count"]
+    ordering = ["-date", "-count"]
+    inspect_view_enabled = True
+
+
+register_snippet(SearchSynonymViewSet)
+register_snippet(UnansweredSearchViewSet)

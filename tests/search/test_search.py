@@ -1,0 +1,126 @@
+"""Site search: what patients type finds the right page; bad input never breaks it."""
+
+import pytest
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from search.models import SearchSynonym, UnansweredSearch
+from search.query import MAX_QUERY_LENGTH, clean
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+
+
+def first_results(client, query: str, count: int = 3) -> list[str]:
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return [result.url for result in response.context["results"]][:count]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_url"),
+    [
+        ("Keytruda", "/types/checkpoint-inhibitors/"),
+        ("pembrolizumab", "/types/checkpoint-inhibitors/"),
+        ("CAR-T", "/types/car-t-cell-therapy/"),
+        ("CAR T", "/types/car-t-cell-therapy/"),
+        ("chimeric antigen receptor", "/types/car-t-cell-therapy/"),
+        ("PD-1", "/types/checkpoint-inhibitors/"),
+        ("imunotherapy", "/what-is-immunotherapy/"),
+        ("get help", "/get-help-now/"),
+    ],
+)
+def test_what_patients_type_finds_the_right_page(client, query, expected_url):
+    assert expected_url in first_results(client, query, count=4)
+
+
+def test_abbreviation_finds_glossary_entry_first(client):
+    response = client.get("/search/", {"q": "irAE"})
+    results = list(response.context["results"])
+    assert results[0].kind == "Word list" and results[0].url.startswith("/glossary/#")
+
+
+def test_typo_shows_the_corrected_words(client):
+    html = client.get("/search/", {"q": "imunotherapy"}).content.decode()
+    assert "Showing results for <strong>immunotherapy</strong>" in html
+
+
+def test_synonyms_are_editable_data(client):
+    SearchSynonym.objects.create(term="Stem cell jab", expansion="cancer vaccines")
+    assert "/types/cancer-vaccines/" in first_results(client, "stem cell jab", count=5)
+
+
+def test_matching_words_are_highlighted_and_results_paginated(client):
+    response = client.get("/search/", {"q": "side effects"})
+    html = response.content.decode()
+    assert "<mark>" in html
+    assert response.context["results"].paginator.num_pages >= 2
+    second = client.get("/search/", {"q": "side effects", "page": 2})
+    assert second.status_code == 200 and second.context["results"].number == 2
+
+
+def test_no_results_suggests_a_to_z_and_topics(client):
+    html = client.get("/search/", {"q": "zzqxv"}).content.decode()
+    assert "No results for zzqxv" in html
+    assert 'href="/a-z/"' in html and 'href="/types/"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "a" * 10_000,
+        "!!! ??? ...",
+        "cancer & !melanoma | (lung) <-> 'x':*",
+        "fever\x00\x00",
+        "😷🤒💉",
+        "مناعة علاج",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "%",
+    ],
+)
+def test_bad_input_never_breaks_search(client, query):
+    response = client.get("/search/", {"q": query, "page": "not-a-number"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_long_query_is_cut_before_the_backend():
+    query = clean("fever " * 5000)
+    assert len(query.text) <= MAX_QUERY_LENGTH
+    assert len(query.words) <= 12 and query.was_cut
+
+
+def test_drafts_and_private_pages_are_not_found(client):
+    page = page_at("/supporting-someone/")
+    page.title = "Supporting someone zebracorn"
+    page.save_revision()
+    assert "/supporting-someone/" not in first_results(client, "zebracorn", count=20)
+    page.unpublish()
+    assert "/supporting-someone/" not in first_results(client, "caregiver", count=50)
+
+
+def test_queries_are_counted_without_personal_data(client):
+    client.get("/search/", {"q": "Fever"}, REMOTE_ADDR="203.0.113.7")
+    client.get("/search/", {"q": "zzqxv"})
+    assert Query.objects.get(query_string="fever").daily_hits.get().hits == 1
+    unanswered = UnansweredSearch.objects.get(query_string="zzqxv")
+    assert unanswered.count == 1
+    assert "203.0.113.7" not in str(UnansweredSearch.objects.values())
+
+
+def test_promoted_result_is_shown_first(client):
+    query = Query.get("fever")
+    SearchPromotion.objects.create(query=query, page=page_at("/get-help-now/"), sort_order=0)
+    html = client.get("/search/", {"q": "fever"}).content.decode()
+    main = html[html.index("<main") :]
+    assert main.index("Recommended") < main.index('href="/get-help-now/"') < main.index("result")
+
+
+def test_a_to_z_lists_pages_and_glossary_words(client):
+    html = client.get("/a-z/").content.decode()
+    html = html[html.index("<main") :]
+    assert 'href="/types/cytokines/"' in html
+    assert 'href="/glossary/#t-cell"' in html
+    assert html.index(">Cytokines<") < html.index(">Get help now<")
