@@ -35,6 +35,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.runtime ## Create the virtualenv, migrate, load the content and make sure an admin exists
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_content
+	$(MANAGE) configure_site
 	$(MANAGE) ensure_admin
 
 run: setup ## Set everything up and serve the portal on http://127.0.0.1:8000

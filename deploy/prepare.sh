@@ -5,6 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 python manage.py migrate --no-input
 python manage.py load_content
+python manage.py configure_site
 # An admin account is made only when the deployer chooses its password.
 if [ -n "${PORTAL_ADMIN_PASSWORD:-}" ]; then
     python manage.py ensure_admin

@@ -232,3 +232,31 @@ class MedicineBlock(blocks.StructBlock):
         icon = "pick"
         template = "blocks/medicine_block.html"
         preview_value = {"generic_name": "pembrolizumab", "brand_name": "Keytruda", "note": "Blocks PD-1"}
+
+
+CODE_SYSTEMS = [
+    ("icd10cm", "ICD-10-CM (diagnoses)"),
+    ("snomed", "SNOMED CT"),
+    ("rxnorm", "RxNorm (medicines)"),
+    ("loinc", "LOINC (tests)"),
+]
+
+
+class ClinicalCodeBlock(blocks.StructBlock):
+    """A code that an electronic health record uses for this condition or medicine (Infobutton)."""
+
+    system = blocks.ChoiceBlock(choices=CODE_SYSTEMS)
+    code = blocks.CharBlock(max_length=40, help_text="For example C43 (ICD-10-CM; also matches C43.9) or 1547545 (RxNorm).")
+    display = blocks.CharBlock(max_length=120, required=False, help_text="The code's name, for editors' reference.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,39}", value["code"]):
+            raise _struct_error("code", "Use letters, digits, dots and hyphens only, for example C43 or C43.9.")
+        return value
+
+    class Meta:
+        icon = "tag"
+        template = "blocks/clinical_code_block.html"
+        description = "A diagnosis or medicine code that links health records to this page."
+        preview_value = {"system": "icd10cm", "code": "C43", "display": "Malignant melanoma of skin"}

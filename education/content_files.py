@@ -26,6 +26,7 @@ PAGE_TYPES = {
 }
 URGENCY_LEVELS = ("contact_team", "same_day", "emergency")
 CONDITION_GROUPS = ("cancer", "autoimmune", "infection")
+CODE_SYSTEMS = ("icd10cm", "snomed", "rxnorm", "loinc")
 
 
 class ContentFileError(Exception):
@@ -414,6 +415,11 @@ class PageReader:
             data["_used_for_line"] = fields.line_of("used_for")
         if page_type == "condition":
             data["condition_group"] = fields.choice("condition_group", CONDITION_GROUPS)
+        if page_type in ("condition", "therapy_type"):
+            data["codes"] = [
+                self.clinical_code(item, index, fields.line_of("codes"))
+                for index, item in enumerate(fields.get("codes", list, required=False, default=[]))
+            ]
         fields.finish()
         data["_faq_keys"] = self.faq_keys
         spec = PageSpec(
@@ -433,6 +439,16 @@ class PageReader:
             "generic_name": fields.text("generic", max_length=80),
             "brand_name": fields.text("brand", required=False, max_length=80),
             "note": fields.text("note", required=False, max_length=200),
+        }
+        fields.finish()
+        return value
+
+    def clinical_code(self, item: Any, index: int, line: int) -> dict:
+        fields = _Fields(item, self.source, f"codes[{index}]", line)
+        value = {
+            "system": fields.choice("system", CODE_SYSTEMS),
+            "code": fields.text("code", max_length=40),
+            "display": fields.text("display", required=False, max_length=120),
         }
         fields.finish()
         return value

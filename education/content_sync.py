@@ -222,6 +222,8 @@ class ContentSync:
             page.used_for = [self._condition(spec, path) for path in data["used_for"]]
         if spec.page_type == "condition":
             page.condition_group = data["condition_group"]
+        if "codes" in data:
+            page.clinical_codes = [{"type": "code", "value": code} for code in data["codes"]]
         try:
             page.full_clean()
         except Exception as error:  # a ValidationError from the models; say which file caused it

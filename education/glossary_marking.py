@@ -13,8 +13,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
 
-from education.models import GlossaryTerm
-
 SKIP_INSIDE = {
     "a",
     "h1",
@@ -65,6 +63,8 @@ def _pattern(forms: dict[str, str], flags: int) -> re.Pattern | None:
 
 @lru_cache(maxsize=4)
 def _build(version: int) -> Matcher:
+    from education.models import GlossaryTerm  # imported late: the models import this module's users
+
     terms, exact, loose = {}, {}, {}
     for row in GlossaryTerm.objects.all():
         terms[row.slug] = Term(row.slug, row.term, row.definition)
@@ -79,7 +79,7 @@ def current_matcher() -> Matcher:
     return _build(cache.get_or_set(VERSION_KEY, 1, None))
 
 
-@receiver([post_save, post_delete], sender=GlossaryTerm)
+@receiver([post_save, post_delete], sender="education.GlossaryTerm")
 def _glossary_changed(**kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)

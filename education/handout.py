@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from education.models.pages import PortalPage
+from education.public import is_public
 
 # What a handout keeps: the blocks a patient acts on, not the whole article.
 HANDOUT_BLOCKS = {"key_points", "urgent", "symptom_table", "do_dont"}
@@ -28,12 +29,10 @@ def handout_blocks(page: PortalPage) -> list:
 @require_safe
 def handout(request: HttpRequest, path: str) -> HttpResponse:
     page = Page.find_for_request(request, f"/{path}")
-    if page is None or not page.live:
-        raise Http404("No such page")
-    page = page.specific
     # Handouts are for public information only; private pages stay behind their own login.
-    if not isinstance(page, PortalPage) or page.get_view_restrictions().exists():
+    if page is None or not is_public(page) or not isinstance(page.specific, PortalPage):
         raise Http404("No handout for this page")
+    page = page.specific
     page_url = request.build_absolute_uri(page.get_url(request))
     context = {
         "page": page,

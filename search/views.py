@@ -15,6 +15,7 @@ from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
+from education.public import public_pages
 
 from .models import SearchSynonym, UnansweredSearch
 from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
@@ -32,14 +33,8 @@ class Result:
     summary: str
 
 
-def _site_pages(request):
-    site = Site.find_for_request(request)
-    pages = Page.objects.live().public()
-    return pages.descendant_of(site.root_page, inclusive=True) if site else pages.none()
-
-
 def _index_url(request, model, anchor: str) -> str:
-    page = _site_pages(request).type(model).first()
+    page = public_pages(request).type(model).first()
     return f"{page.get_url(request)}#{anchor}" if page else ""
 
 
@@ -60,7 +55,7 @@ def _find(request, query: CleanQuery) -> list[Result]:
         (named_terms if whole_query in forms else other_terms).append(result)
     pages = [
         Result("Page", page.title, page.get_url(request), page.search_description)
-        for page in _site_pages(request).search(text, operator="or")[:MAX_PAGE_HITS]
+        for page in public_pages(request).search(text, operator="or")[:MAX_PAGE_HITS]
     ]
     faqs = [
         Result("Question", faq.question, _index_url(request, FAQIndexPage, f"faq-{faq.key}"), strip_tags(faq.answer))
@@ -125,7 +120,7 @@ def search(request):
 @require_safe
 def a_to_z(request):
     """Every page and glossary word, by first letter."""
-    entries = [(page.title, page.get_url(request)) for page in _site_pages(request).filter(depth__gt=2)]
+    entries = [(page.title, page.get_url(request)) for page in public_pages(request).filter(depth__gt=2)]
     glossary_url = _index_url(request, GlossaryPage, "")
     entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.all() if glossary_url]
     letters: dict[str, list] = {}

@@ -1,6 +1,8 @@
 """Shared fixtures: the real content is loaded once per test database, then each test runs in a
 transaction that is rolled back, so tests see the site a clinic gets from `make run`."""
 
+import os
+
 import pytest
 
 from django.core.management import call_command
@@ -12,8 +14,9 @@ from education.models import HomePage, PortalSettings
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_content", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
+        call_command("load_content", stdout=quiet)
+        call_command("configure_site", stdout=quiet)
 
 
 @pytest.fixture

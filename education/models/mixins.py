@@ -12,6 +12,8 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from education.blocks import ClinicalCodeBlock
+
 SUMMARY_MAX_LENGTH = 300
 
 
@@ -22,10 +24,17 @@ class ReviewDatesMixin(models.Model):
     next_review_due = models.DateField(null=True, blank=True)
     reviewed_by = models.CharField(max_length=120, blank=True, help_text="Name and role of the clinical reviewer.")
 
+    # Read-only in the admin: the dates are set when a clinical reviewer signs the page off in the
+    # "Clinical review" workflow (review/stamping.py), or by the content loader.
     review_panels = [
         MultiFieldPanel(
-            [FieldPanel("last_reviewed"), FieldPanel("next_review_due"), FieldPanel("reviewed_by")],
+            [
+                FieldPanel("last_reviewed", read_only=True),
+                FieldPanel("next_review_due", read_only=True),
+                FieldPanel("reviewed_by", read_only=True),
+            ],
             heading="Clinical review",
+            help_text="Set when a clinical reviewer signs off this page in the Clinical review workflow.",
         )
     ]
 
@@ -117,3 +126,19 @@ class RelatedPagesMixin(models.Model):
     @property
     def live_related_pages(self) -> list:
         return [block.value for block in self.related_pages if block.value and block.value.live]
+
+
+class ClinicalCodesMixin(models.Model):
+    """Codes that health records send (Infobutton), so they can link straight to this page."""
+
+    clinical_codes = StreamField(
+        [("code", ClinicalCodeBlock())],
+        blank=True,
+        help_text="Diagnosis or medicine codes for this page, used when a health record asks for information.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def codes_for(self, system: str) -> list[str]:
+        return [block.value["code"] for block in self.clinical_codes if block.value["system"] == system]

@@ -18,15 +18,18 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
+from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
+from integrations.panels import EmbedCodePanel
 
-from .mixins import CitationsMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
+from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
 from .snippets import FAQTopic, GlossaryTerm, Reference
 
 PROMOTE_PANELS = [
     MultiFieldPanel(
         [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("show_in_menus")],
         heading="Address and menus",
-    )
+    ),
+    EmbedCodePanel(heading="Embed this page in another site"),
 ]
 
 
@@ -37,17 +40,19 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
 
     content_panels = [*Page.content_panels, SummaryMixin.summary_panel, FieldPanel("body")]
     sources_panels = [*ReviewDatesMixin.review_panels, FieldPanel("references"), FieldPanel("related_pages")]
+    coded_sources_panels = [*sources_panels, FieldPanel("clinical_codes")]
     promote_panels = PROMOTE_PANELS
 
     search_fields = [*Page.search_fields, *SummaryMixin.summary_search_fields, index.SearchField("body")]
 
     api_fields = [
         APIField("summary", serializer=serializers.CharField(source="search_description")),
-        APIField("body"),
+        APIField("body", serializer=RenderedStreamField()),
         APIField("last_reviewed"),
         APIField("next_review_due"),
         APIField("reviewed_by"),
-        APIField("references"),
+        APIField("references", serializer=CitationsField()),
+        APIField("glossary_terms", serializer=GlossaryTermsUsedField()),
         APIField("related_pages"),
     ]
 
@@ -133,7 +138,7 @@ class ArticlePage(PortalPage):
         verbose_name = "article page"
 
 
-class ConditionPage(PortalPage):
+class ConditionPage(ClinicalCodesMixin, PortalPage):
     """Where immunotherapy is used; lists the therapy types that name this condition."""
 
     GROUPS = [
@@ -149,8 +154,9 @@ class ConditionPage(PortalPage):
         FieldPanel("condition_group"),
         FieldPanel("body"),
     ]
+    sources_panels = PortalPage.coded_sources_panels
     search_fields = [*PortalPage.search_fields, index.FilterField("condition_group")]
-    api_fields = [*PortalPage.api_fields, APIField("condition_group")]
+    api_fields = [*PortalPage.api_fields, APIField("condition_group"), APIField("clinical_codes")]
 
     parent_page_types = ["education.SectionPage"]
     subpage_types = []
@@ -165,7 +171,7 @@ class ConditionPage(PortalPage):
         return context
 
 
-class TherapyTypePage(PortalPage):
+class TherapyTypePage(ClinicalCodesMixin, PortalPage):
     """One type of immunotherapy, in the sections a patient scans for."""
 
     how_it_works = RichTextField(features=RICH_TEXT_FEATURES)
@@ -205,6 +211,7 @@ class TherapyTypePage(PortalPage):
         FieldPanel("questions"),
         FieldPanel("body", heading="More information"),
     ]
+    sources_panels = PortalPage.coded_sources_panels
     search_fields = [
         *PortalPage.search_fields,
         index.SearchField("how_it_works"),
@@ -219,9 +226,10 @@ class TherapyTypePage(PortalPage):
         APIField("how_given"),
         APIField("used_for"),
         APIField("common_side_effects"),
-        APIField("serious_side_effects"),
+        APIField("serious_side_effects", serializer=RenderedStreamField()),
         APIField("questions"),
         APIField("medicines"),
+        APIField("clinical_codes"),
     ]
 
     parent_page_types = ["education.SectionPage"]

@@ -1,7 +1,10 @@
+from rest_framework import serializers
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
@@ -91,6 +94,7 @@ class GlossaryTerm(index.Indexed, models.Model):
     ]
 
     panels = [FieldPanel("term"), FieldPanel("slug"), FieldPanel("also_known_as"), FieldPanel("definition")]
+    api_fields = [APIField("term"), APIField("slug"), APIField("definition"), APIField("other_forms")]
 
     class Meta:
         ordering = ["term"]
@@ -139,6 +143,12 @@ class FAQ(index.Indexed, models.Model):
         index.SearchField("answer"),
         index.AutocompleteField("question"),
         index.FilterField("topic_id"),
+    ]
+
+    api_fields = [
+        APIField("question"),
+        APIField("answer"),
+        APIField("topic", serializer=serializers.CharField(source="topic.name")),
     ]
 
     panels = [

@@ -96,3 +96,9 @@ def handout_url(context, page: Page) -> str:
     if root is None or page.pk == root.pk or not page.url_path.startswith(root.url_path):
         return ""
     return reverse("handout", args=[page.url_path[len(root.url_path) :]])
+
+
+@register.filter
+def cut_trailing_stop(text: str) -> str:
+    """'Couey MA, et al.' + '. ' would print 'et al..'."""
+    return text.rstrip().rstrip(".")

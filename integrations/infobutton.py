@@ -1,0 +1,189 @@
+"""HL7 Infobutton (URL-based, as MedlinePlus Connect implements it): health records ask for
+patient information by diagnosis or medicine code, and get the matching pages.
+
+An EHR configured for MedlinePlus Connect can point at /infobutton/service instead.
+Unknown parameters are ignored, as the standard asks; a missing or malformed required one gets
+a 400 that names it.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from education.models import ConditionPage, TherapyTypePage
+from education.public import public_pages
+
+from .framing import mark_embeddable
+
+CODE_SYSTEMS = {
+    "2.16.840.1.113883.6.90": "icd10cm",
+    "2.16.840.1.113883.6.96": "snomed",
+    "2.16.840.1.113883.6.88": "rxnorm",
+    "2.16.840.1.113883.6.1": "loinc",
+}
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,39}")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+JSONP_CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,4}")
+RESPONSE_TYPES = {"text/xml", "application/json", "application/javascript"}
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+class InfobuttonError(ValueError):
+    """A request problem, named for the EHR integrator who reads the 400."""
+
+
+@dataclass(frozen=True)
+class InfobuttonRequest:
+    system: str
+    system_oid: str
+    code: str
+    display_name: str
+    language: str
+    response_type: str
+    callback: str
+
+    @classmethod
+    def from_query(cls, query) -> "InfobuttonRequest":
+        oid = query.get("mainSearchCriteria.v.cs", "").strip()
+        if not oid:
+            raise InfobuttonError("mainSearchCriteria.v.cs is required (the code system OID).")
+        if oid not in CODE_SYSTEMS:
+            raise InfobuttonError(
+                f"mainSearchCriteria.v.cs: unknown code system; use one of {', '.join(sorted(CODE_SYSTEMS))}."
+            )
+        code = query.get("mainSearchCriteria.v.c", "").strip()
+        display_name = query.get("mainSearchCriteria.v.dn", "").strip()[:200]
+        if not code and not display_name:
+            raise InfobuttonError("mainSearchCriteria.v.c is required (the code), unless v.dn gives a name.")
+        if code and not CODE.fullmatch(code):
+            raise InfobuttonError("mainSearchCriteria.v.c is malformed: use letters, digits, dots and hyphens.")
+        language = query.get("informationRecipient.languageCode.c", "en").strip() or "en"
+        if not LANGUAGE.fullmatch(language):
+            raise InfobuttonError("informationRecipient.languageCode.c is malformed: use a code such as en.")
+        response_type = query.get("knowledgeResponseType", "text/xml").strip() or "text/xml"
+        if response_type not in RESPONSE_TYPES:
+            raise InfobuttonError(f"knowledgeResponseType must be one of {', '.join(sorted(RESPONSE_TYPES))}.")
+        callback = query.get("callback", "").strip()
+        if response_type == "application/javascript" and not JSONP_CALLBACK.fullmatch(callback):
+            raise InfobuttonError("callback is required for application/javascript and must be a JavaScript name.")
+        return cls(CODE_SYSTEMS[oid], oid, code, display_name, language, response_type, callback)
+
+
+def _normalise(code: str) -> str:
+    return code.upper().replace(".", "")
+
+
+def code_matches(system: str, page_code: str, requested: str) -> bool:
+    """ICD-10-CM matches by hierarchy (a page coded C43 answers C43.9); other systems exactly."""
+    if system == "icd10cm":
+        return _normalise(requested).startswith(_normalise(page_code))
+    return page_code.strip().lower() == requested.strip().lower()
+
+
+def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
+    coded = public_pages(request).type(ConditionPage, TherapyTypePage).specific().order_by("path")
+    if ask.code:
+        matches = [
+            page
+            for page in coded
+            if any(code_matches(ask.system, code, ask.code) for code in page.codes_for(ask.system))
+        ]
+        if matches:
+            return matches
+    if ask.display_name:
+        return list(public_pages(request).filter(depth__gt=2).search(ask.display_name, operator="and")[:5])
+    return []
+
+
+def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
+    ElementTree.register_namespace("", ATOM)
+    feed = ElementTree.Element(
+        f"{{{ATOM}}}feed",
+        {"xml:lang": "en", "xml:base": request.build_absolute_uri(reverse("wagtail_serve", args=("",)))},
+    )
+    updated = max((page.last_published_at for page in pages), default=None) or timezone.now()
+    for tag, text in [
+        ("title", "Patient information on immunotherapy"),
+        ("subtitle", f"Pages for {ask.system_oid} {ask.code or ask.display_name}"),
+        ("id", request.build_absolute_uri()),
+        ("updated", updated.isoformat()),
+    ]:
+        ElementTree.SubElement(feed, f"{{{ATOM}}}{tag}").text = text
+    author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "Immunotherapy patient information"
+    ElementTree.SubElement(
+        feed,
+        f"{{{ATOM}}}category",
+        {"scheme": "mainSearchCriteria.v.c", "term": ask.code or ask.display_name},
+    )
+    for page in pages:
+        entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+        url = request.build_absolute_uri(page.get_url(request))
+        ElementTree.SubElement(entry, f"{{{ATOM}}}title").text = page.title
+        ElementTree.SubElement(entry, f"{{{ATOM}}}link", {"href": url, "rel": "alternate", "type": "text/html"})
+        ElementTree.SubElement(entry, f"{{{ATOM}}}id").text = url
+        ElementTree.SubElement(entry, f"{{{ATOM}}}updated").text = page.last_published_at.isoformat()
+        ElementTree.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = page.search_description
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="unicode")
+
+
+def json_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> dict:
+    """The same feed in MedlinePlus Connect's JSON shape (text in "_value")."""
+    return {
+        "feed": {
+            "xml:lang": "en",
+            "title": {"_value": "Patient information on immunotherapy"},
+            "subtitle": {"_value": f"Pages for {ask.system_oid} {ask.code or ask.display_name}"},
+            "entry": [
+                {
+                    "title": {"_value": page.title},
+                    "link": [{"href": request.build_absolute_uri(page.get_url(request)), "rel": "alternate"}],
+                    "id": {"_value": request.build_absolute_uri(page.get_url(request))},
+                    "updated": {"_value": page.last_published_at.isoformat()},
+                    "summary": {"_value": page.search_description, "type": "text"},
+                }
+                for page in pages
+            ],
+        }
+    }
+
+
+@require_safe
+def service(request: HttpRequest) -> HttpResponse:
+    try:
+        ask = InfobuttonRequest.from_query(request.GET)
+    except InfobuttonError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    pages = find_pages(request, ask)
+    if ask.response_type == "text/xml":
+        response = HttpResponse(atom_feed(request, ask, pages), content_type="text/xml; charset=utf-8")
+    else:
+        payload = json.dumps(json_feed(request, ask, pages), ensure_ascii=False)
+        if ask.response_type == "application/javascript":
+            response = HttpResponse(f"/**/{ask.callback}({payload});", content_type="application/javascript")
+        else:
+            response = HttpResponse(payload, content_type="application/json")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@xframe_options_exempt
+@require_safe
+def application(request: HttpRequest) -> HttpResponse:
+    """The same lookup as a page, for EHRs that open a window or frame instead of reading a feed."""
+    try:
+        ask = InfobuttonRequest.from_query(request.GET)
+    except InfobuttonError as error:
+        return render(
+            request, "integrations/infobutton_application.html", {"error": str(error), "embed": True}, status=400
+        )
+    context = {"pages": find_pages(request, ask), "ask": ask, "embed": True}
+    return mark_embeddable(render(request, "integrations/infobutton_application.html", context))

@@ -1,0 +1,96 @@
+"""Embed mode: the page without the site's chrome, framed only by allowlisted origins."""
+
+import pytest
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from integrations.models import EmbedSettings, parse_origins
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+
+
+def allow(*origins: str) -> None:
+    settings = EmbedSettings.load()
+    settings.allowed_origins = "\n".join(origins)
+    settings.save()
+
+
+def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, portal_settings):
+    response = client.get("/embed/types/cytokines/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Cytokines</h1>" in html
+    assert portal_settings.standard_note in html and "Page last reviewed" in html
+    assert 'class="site-header"' not in html and 'class="site-footer"' not in html
+    assert 'aria-label="Breadcrumb"' not in html
+    assert 'href="http://testserver/types/cytokines/" target="_blank"' in html
+    assert "js/embed-resize.js" in html
+    assert not response.cookies
+
+
+def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
+    settings.EMBED_ALLOWED_ORIGINS = ["https://ehr.example.net"]
+    allow("https://intranet.example.org", "http://wards.example.org:8080")
+    response = client.get("/embed/types/cytokines/")
+    assert response["Content-Security-Policy"] == (
+        "frame-ancestors 'self' http://wards.example.org:8080 https://ehr.example.net https://intranet.example.org"
+    )
+    assert "X-Frame-Options" not in response
+
+
+def test_empty_list_means_self_only(client):
+    assert client.get("/embed/types/cytokines/")["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+@pytest.mark.parametrize("path", ["/types/cytokines/", "/admin/login/", "/search/?q=fever"])
+def test_pages_admin_and_login_are_never_framed_by_others(client, path):
+    allow("https://intranet.example.org")
+    response = client.get(path)
+    assert response["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_unpublished_and_private_pages_have_no_embed(client):
+    from wagtail.models import PageViewRestriction
+
+    page_at("/after-treatment/").unpublish()
+    assert client.get("/embed/after-treatment/").status_code == 404
+    PageViewRestriction.objects.create(page=page_at("/types/"), restriction_type="login")
+    assert client.get("/embed/types/cytokines/").status_code == 404
+
+
+def test_draft_changes_do_not_show_in_the_embed(client):
+    page = page_at("/types/cytokines/")
+    page.title = "Cytokines DRAFT-MARKER-7731"
+    page.save_revision()
+    assert "DRAFT-MARKER-7731" not in client.get("/embed/types/cytokines/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "bad", ["intranet.example.org", "ftp://x.example", "https://x.example/path", "https://x.example?q=1"]
+)
+def test_only_real_origins_can_be_allowed(bad):
+    with pytest.raises(ValidationError):
+        parse_origins(bad)
+    settings = EmbedSettings(allowed_origins=bad)
+    with pytest.raises(ValidationError):
+        settings.full_clean()
+
+
+def test_editor_sees_the_iframe_snippet_for_a_page(client):
+    user = get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-1")
+    client.force_login(user)
+    page = page_at("/types/cytokines/")
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert "&lt;iframe src=&quot;http://testserver/embed/types/cytokines/&quot;" in html or (
+        '&lt;iframe src="http://testserver/embed/types/cytokines/"' in html
+    )
+    assert "/embed/host.js" in html
+
+
+def test_host_script_has_a_stable_address(client):
+    response = client.get("/embed/host.js")
+    assert response.status_code == 302 and response["Location"].endswith("js/embed-host.js")

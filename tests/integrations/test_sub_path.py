@@ -1,0 +1,80 @@
+"""The whole site works under a prefix such as /patient-education/ behind a reverse proxy that
+strips it: every link, asset, API and feed URL must carry the prefix."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import clear_script_prefix, set_script_prefix
+
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+PREFIX = "/patient-education"
+URL_ATTRIBUTE = re.compile(r'(?:href|src|action)="([^"]+)"')
+
+
+@pytest.fixture
+def prefixed():
+    with override_settings(FORCE_SCRIPT_NAME=PREFIX, STATIC_URL=f"{PREFIX}/static/", MEDIA_URL=f"{PREFIX}/media/"):
+        # What Django's WSGI handler does for each request under FORCE_SCRIPT_NAME; the test
+        # client skips it.
+        set_script_prefix(f"{PREFIX}/")
+        yield
+    clear_script_prefix()
+
+
+def site_urls(html: str) -> list[str]:
+    """Every URL in the page that points into this site (not anchors, phones or other origins)."""
+    urls = []
+    for url in URL_ATTRIBUTE.findall(html):
+        if (
+            url.startswith(("#", "tel:", "mailto:", "https://", "data:"))
+            or url.startswith("http://")
+            and "testserver" not in url
+        ):
+            continue
+        urls.append(url.removeprefix("http://testserver"))
+    return urls
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/types/checkpoint-inhibitors/",
+        "/faqs/",
+        "/search/?q=fever",
+        "/a-z/",
+        "/embed/types/cytokines/",
+        "/handout/types/cytokines/",
+        "/no-such-page/",
+    ],
+)
+def test_every_link_and_asset_carries_the_prefix(client, prefixed, path):
+    # The proxy strips the prefix, so the app is asked for the bare path.
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    urls = site_urls(response.content.decode())
+    assert urls, "no links found"
+    missing = [url for url in urls if not url.startswith(f"{PREFIX}/")]
+    assert not missing, f"URLs without the prefix on {path}: {missing[:5]}"
+
+
+def test_api_feed_sitemap_and_infobutton_urls_carry_the_prefix(client, prefixed):
+    page = page_at("/types/cytokines/")
+    data = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/types/cytokines/"
+    assert data["meta"]["detail_url"].startswith(f"http://testserver{PREFIX}/api/v2/pages/")
+    assert f"http://testserver{PREFIX}/types/cytokines/" in client.get("/feeds/updates/").content.decode()
+    assert f"<loc>http://testserver{PREFIX}/types/cytokines/</loc>" in client.get("/sitemap.xml").content.decode()
+    assert f"Sitemap: http://testserver{PREFIX}/sitemap.xml" in client.get("/robots.txt").content.decode()
+    infobutton = client.get(
+        "/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43"
+    ).content.decode()
+    assert f"http://testserver{PREFIX}/where-it-is-used/cancer/" in infobutton
+
+
+def test_admin_login_page_carries_the_prefix(client, prefixed):
+    html = client.get("/admin/login/").content.decode()
+    assert f'action="{PREFIX}/admin/login/' in html
