@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-fast lint format check content-dry-run clean
+.PHONY: help run setup test test-fast lint format check content-dry-run content-report clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,11 @@ check: $(VENV)/.dev ## Django system checks and missing migrations
 
 content-dry-run: $(VENV)/.runtime ## Show what load_content would change
 	$(MANAGE) load_content --dry-run
+
+content-report: $(VENV)/.runtime ## Reading scores of every page (FK grade, SMOG, hardest sentences)
+	@$(MANAGE) migrate --no-input --verbosity 0
+	@$(MANAGE) load_content > /dev/null
+	$(MANAGE) content_report
 
 clean: ## Remove the virtualenv, local database and caches (keeps .admin-password)
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .test-media

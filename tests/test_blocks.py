@@ -108,7 +108,9 @@ def test_symptom_table_renders_an_accessible_table(context):
         {"caption": "Report these", "rows": [{"symptom": "Chest pain", "action": "Call now", "urgency": "emergency"}]},
         context,
     )
-    assert "<caption>Report these</caption>" in html
+    assert '<caption id="table-report-these">Report these</caption>' in html
+    # A phone-width table may scroll, so its region is named and reachable by keyboard.
+    assert 'role="region" tabindex="0" aria-labelledby="table-report-these"' in html
     assert '<th scope="row">Chest pain</th>' in html
     assert "Emergency: call now" in html
 

@@ -1,0 +1,129 @@
+"""The words a patient reads on a page, taken from the live page object.
+
+The content tests and `manage.py content_report` measure this text (and the editor's readability
+panel is to reuse it), so a page gets the same grade wherever it is measured. The title, navigation,
+generated listings, reference lists and the standard note are left out: they are not the
+page's own writing. Every paragraph, list item, heading and table cell is one line, which is
+how `education.readability.score_text` expects it.
+"""
+
+import re
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from wagtail.blocks import StreamValue
+from wagtail.models import Page
+
+from education.models import GlossaryTerm, HomePage, TherapyTypePage
+
+# Reading-level targets from the content brief (section 10.1): a hard ceiling for explanations,
+# and a lower one for the boxes that tell a reader what to do about a symptom.
+MAX_FK_GRADE = 8
+MAX_SMOG = 9
+MAX_URGENT_FK_GRADE = 6
+
+# Generic drug names that pages use in running text without listing them as the page's own
+# medicines (for example the antibodies named on the cancer page). Like the medicine lists,
+# they are needed and would otherwise inflate the grade. Add a name here when a page uses it.
+RUNNING_TEXT_DRUG_NAMES = [
+    "adalimumab",
+    "blinatumomab",
+    "daratumumab",
+    "etanercept",
+    "infliximab",
+    "rituximab",
+    "sipuleucel-T",
+    "tebentafusp",
+    "teclistamab",
+    "tocilizumab",
+]
+
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6])>|<br\s*/?>", re.IGNORECASE)
+
+
+def richtext_lines(html: str) -> str:
+    """Rich text as plain text, one paragraph or list item per line."""
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _block_lines(block_type: str, value) -> list[str]:
+    if block_type == "heading":
+        return [value["text"]]
+    if block_type == "text":
+        return [richtext_lines(value.source)]
+    if block_type in ("urgent", "callout"):
+        return [value["heading"], richtext_lines(value["text"].source)]
+    if block_type == "details":
+        return [value["summary"], richtext_lines(value["text"].source)]
+    if block_type == "do_dont":
+        return [*value["do"], *value["dont"]]
+    if block_type == "key_points":
+        return list(value["points"])
+    if block_type == "symptom_table":
+        return [value["caption"], *(cell for row in value["rows"] for cell in (row["symptom"], row["action"]))]
+    if block_type == "faqs":
+        return [line for faq in value["faqs"] if faq for line in (faq.question, richtext_lines(faq.answer))]
+    # Images and section sources carry no patient text of the page's own.
+    return []
+
+
+def _stream_lines(stream: StreamValue) -> list[str]:
+    return [line for block in stream for line in _block_lines(block.block_type, block.value)]
+
+
+def _therapy_lines(page: TherapyTypePage) -> list[str]:
+    medicines = []
+    for block in page.medicines:
+        # As the medicine list shows it: "generic (brand): note".
+        medicine = block.value
+        brand = f" ({medicine['brand_name']})" if medicine["brand_name"] else ""
+        note = f": {medicine['note']}" if medicine["note"] else ""
+        medicines.append(f"{medicine['generic_name']}{brand}{note}")
+    return [
+        richtext_lines(page.how_it_works),
+        *medicines,
+        richtext_lines(page.how_given),
+        richtext_lines(page.common_side_effects),
+        *_stream_lines(page.serious_side_effects),
+        *(block.value for block in page.questions),
+    ]
+
+
+def page_text(page: Page) -> str:
+    """The page's own patient text, in the order the page shows it; the title is left out."""
+    lines = [page.search_description]
+    if isinstance(page, HomePage):
+        lines.append(richtext_lines(page.intro))
+    if isinstance(page, TherapyTypePage):
+        lines.extend(_therapy_lines(page))
+    lines.extend(_stream_lines(page.body))
+    return "\n".join(line for line in lines if line)
+
+
+def urgent_texts(page: Page) -> list[str]:
+    """Each urgency callout on the page (heading and text), for the stricter safety target."""
+    streams = [page.body]
+    if isinstance(page, TherapyTypePage):
+        streams.append(page.serious_side_effects)
+    return [
+        "\n".join(_block_lines("urgent", block.value))
+        for stream in streams
+        for block in stream
+        if block.block_type == "urgent"
+    ]
+
+
+def excluded_terms(page: Page) -> list[str]:
+    """Words left out of the score: glossary terms, and drug names (brief, section 10.2)."""
+    terms = [*glossary_forms(), *RUNNING_TEXT_DRUG_NAMES]
+    if isinstance(page, TherapyTypePage):
+        terms.extend(block.value["generic_name"] for block in page.medicines)
+    return terms
+
+
+def glossary_forms() -> list[str]:
+    """Every glossary term and its other forms, as the site marks them in text."""
+    return [form for term in GlossaryTerm.objects.all() for form in (term.term, *term.other_forms)]
