@@ -2,12 +2,10 @@
 
 The form sits on cached public pages, so it carries no CSRF token (one token would be shared by
 everyone). Instead this endpoint accepts posts only from this site's own pages (Origin or
-Referer), limits how often one client may post, and stores nothing that identifies anyone.
+Referer), limits how often one client may post (settings.RATE_LIMITS), and stores nothing
+that identifies anyone.
 """
 
-import hashlib
-
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,12 +14,10 @@ from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
+from portal.rate_limit import rate_limited
+
 from .forms import FeedbackForm
 from .models import PageFeedback
-
-POSTS_PER_WINDOW = 5
-WINDOW_SECONDS = 600
-
 
 def _from_this_site(request: HttpRequest) -> bool:
     source = request.headers.get("Origin") or request.headers.get("Referer") or ""
@@ -32,31 +28,12 @@ def _from_this_site(request: HttpRequest) -> bool:
     )
 
 
-def _over_rate_limit(request: HttpRequest) -> bool:
-    # The address is only hashed into a short-lived cache key; it is never stored with the answer.
-    client = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:16]
-    key = f"feedback:rate:{client}"
-    count = cache.get_or_set(key, 0, WINDOW_SECONDS)
-    if count >= POSTS_PER_WINDOW:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-    return False
-
-
 @csrf_exempt
 @require_POST
+@rate_limited("feedback")
 def submit(request: HttpRequest) -> HttpResponse:
     if not _from_this_site(request):
         return render(request, "feedback/problem.html", {"problem": "We could not accept this form."}, status=403)
-    if _over_rate_limit(request):
-        response = render(
-            request, "feedback/problem.html", {"problem": "Thank you: we already have your answers."}, status=429
-        )
-        response["Retry-After"] = str(WINDOW_SECONDS)
-        return response
     form = FeedbackForm(request.POST)
     page = None
     if form.is_valid():

@@ -6,6 +6,7 @@ cheaply, and CORS headers only for allowlisted origins, never with credentials.
 
 from django.db.models import Max
 from django.utils.http import http_date
+from rest_framework.throttling import BaseThrottle
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -13,10 +14,25 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from education.models import FAQ, GlossaryTerm
 from education.public import public_pages
 
+from portal.rate_limit import seconds_to_wait
+
 from .framing import allowed_origins
 
 
+class ClientRateThrottle(BaseThrottle):
+    """The site's shared per-client limit (portal/rate_limit.py), as DRF's 429 with Retry-After."""
+
+    def allow_request(self, request, view) -> bool:
+        self.retry_after = seconds_to_wait("api", request._request)
+        return self.retry_after is None
+
+    def wait(self):
+        return self.retry_after
+
+
 class ReadOnlyAPIMixin:
+    throttle_classes = [ClientRateThrottle]
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         origin = request.headers.get("Origin")

@@ -24,7 +24,7 @@ def embed(request: HttpRequest, path: str = "") -> HttpResponse:
     page = page.specific
     context = page.get_context(request)
     context.update(embed=True, embed_origins=allowed_origins(request))
-    return mark_embeddable(render(request, page.get_template(request), context))
+    return mark_embeddable(render(request, page.get_template(request), context), request)
 
 
 @require_safe

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from education.models import ConditionPage, TherapyTypePage
 from education.public import public_pages
+from portal.rate_limit import rate_limited
 
 from .framing import mark_embeddable
 
@@ -157,6 +158,7 @@ def json_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> dict
 
 
 @require_safe
+@rate_limited("infobutton", content_type="text/plain")
 def service(request: HttpRequest) -> HttpResponse:
     try:
         ask = InfobuttonRequest.from_query(request.GET)
@@ -177,6 +179,7 @@ def service(request: HttpRequest) -> HttpResponse:
 
 @xframe_options_exempt
 @require_safe
+@rate_limited("infobutton")
 def application(request: HttpRequest) -> HttpResponse:
     """The same lookup as a page, for EHRs that open a window or frame instead of reading a feed."""
     try:
@@ -186,4 +189,4 @@ def application(request: HttpRequest) -> HttpResponse:
             request, "integrations/infobutton_application.html", {"error": str(error), "embed": True}, status=400
         )
     context = {"pages": find_pages(request, ask), "ask": ask, "embed": True}
-    return mark_embeddable(render(request, "integrations/infobutton_application.html", context))
+    return mark_embeddable(render(request, "integrations/infobutton_application.html", context), request)

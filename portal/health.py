@@ -1,10 +1,45 @@
 """Health checks for load balancers and orchestrators."""
 
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger("portal.health")
 
 
 @never_cache
 def liveness(request: HttpRequest) -> HttpResponse:
     """The process answers; touches neither the database nor the cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.warning("Readiness: database unavailable")
+        return False
+
+
+def _cache_ok() -> bool:
+    # The site still serves pages without its cache, but an operator should know it is gone.
+    try:
+        cache.set("health:probe", "ok", 10)
+        return cache.get("health:probe") == "ok"
+    except Exception:  # any cache backend failure means "not ready"
+        logger.warning("Readiness: cache unavailable")
+        return False
+
+
+@never_cache
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: the database and the cache both answer."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    status = 200 if all(checks.values()) else 503
+    body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
+    return JsonResponse(body, status=status)

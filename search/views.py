@@ -16,6 +16,7 @@ from wagtail.search.backends import get_search_backend
 
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from education.public import public_pages
+from portal.rate_limit import rate_limited
 
 from .models import SearchSynonym, UnansweredSearch
 from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
@@ -87,6 +88,7 @@ def _count(search_query: Query, query: CleanQuery, found: bool) -> None:
 
 
 @require_safe
+@rate_limited("search")
 def search(request):
     raw = request.GET.get("q", "")
     query = clean(raw)

@@ -18,3 +18,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Serve static files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests share one client address and one cache, so limits would trip across unrelated tests;
+# the rate-limit tests switch them on.
+RATE_LIMITS_ENABLED = False

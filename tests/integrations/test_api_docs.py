@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from django.conf import settings
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,11 @@ from tests.conftest import page_at
 pytestmark = pytest.mark.django_db
 
 
+def frame_ancestors(response) -> list[str]:
+    directives = [part.strip().split() for part in response["Content-Security-Policy"].split(";")]
+    return next(values for name, *values in directives if name == "frame-ancestors")
+
+
 def allow(*origins: str) -> None:
     settings = EmbedSettings.load()
     settings.allowed_origins = "\n".join(origins)
@@ -35,21 +40,24 @@ def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
     settings.EMBED_ALLOWED_ORIGINS = ["https://ehr.example.net"]
     allow("https://intranet.example.org", "http://wards.example.org:8080")
     response = client.get("/embed/types/cytokines/")
-    assert response["Content-Security-Policy"] == (
-        "frame-ancestors 'self' http://wards.example.org:8080 https://ehr.example.net https://intranet.example.org"
-    )
+    assert frame_ancestors(response) == [
+        "'self'",
+        "http://wards.example.org:8080",
+        "https://ehr.example.net",
+        "https://intranet.example.org",
+    ]
     assert "X-Frame-Options" not in response
 
 
 def test_empty_list_means_self_only(client):
-    assert client.get("/embed/types/cytokines/")["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert frame_ancestors(client.get("/embed/types/cytokines/")) == ["'self'"]
 
 
 @pytest.mark.parametrize("path", ["/types/cytokines/", "/admin/login/", "/search/?q=fever"])
 def test_pages_admin_and_login_are_never_framed_by_others(client, path):
     allow("https://intranet.example.org")
     response = client.get(path)
-    assert response["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert frame_ancestors(response) == ["'self'"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 

@@ -4,6 +4,7 @@ strips it: every link, asset, API and feed URL must carry the prefix."""
 import re
 
 import pytest
+
 from django.test import override_settings
 from django.urls import clear_script_prefix, set_script_prefix
 

@@ -1,0 +1,61 @@
+"""A Redis cache that turns Redis outages into cache misses, logged, instead of errors.
+
+Everything the portal caches can be rebuilt from the database, so while Redis is down pages are
+served straight from the database (slower) and rate limits let requests through.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("portal.cache")
+LOG_EVERY_SECONDS = 30
+_last_logged = 0.0
+
+
+def _log_outage(error: Exception) -> None:
+    global _last_logged
+    now = time.monotonic()
+    if now - _last_logged >= LOG_EVERY_SECONDS:
+        _last_logged = now
+        logger.error("Cache unavailable, serving without it: %s", type(error).__name__)
+
+
+def _miss_on_outage(miss):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except RedisError as error:
+                _log_outage(error)
+                if isinstance(miss, type) and issubclass(miss, Exception):
+                    raise miss("cache unavailable") from error
+                return miss(*args, **kwargs) if callable(miss) else miss
+
+        return wrapper
+
+    return decorate
+
+
+def _default(self, key, default=None, version=None):
+    return default
+
+
+class ResilientRedisCache(RedisCache):
+    get = _miss_on_outage(_default)(RedisCache.get)
+    get_many = _miss_on_outage({})(RedisCache.get_many)
+    has_key = _miss_on_outage(False)(RedisCache.has_key)
+    add = _miss_on_outage(False)(RedisCache.add)
+    set = _miss_on_outage(None)(RedisCache.set)
+    set_many = _miss_on_outage([])(RedisCache.set_many)
+    touch = _miss_on_outage(False)(RedisCache.touch)
+    delete = _miss_on_outage(False)(RedisCache.delete)
+    delete_many = _miss_on_outage(None)(RedisCache.delete_many)
+    clear = _miss_on_outage(None)(RedisCache.clear)
+    # As if the key were missing: callers already handle that ValueError.
+    incr = _miss_on_outage(ValueError)(RedisCache.incr)
+    decr = _miss_on_outage(ValueError)(RedisCache.decr)
