@@ -246,7 +246,9 @@ class ClinicalCodeBlock(blocks.StructBlock):
     """A code that an electronic health record uses for this condition or medicine (Infobutton)."""
 
     system = blocks.ChoiceBlock(choices=CODE_SYSTEMS)
-    code = blocks.CharBlock(max_length=40, help_text="For example C43 (ICD-10-CM; also matches C43.9) or 1547545 (RxNorm).")
+    code = blocks.CharBlock(
+        max_length=40, help_text="For example C43 (ICD-10-CM; also matches C43.9) or 1547545 (RxNorm)."
+    )
     display = blocks.CharBlock(max_length=120, required=False, help_text="The code's name, for editors' reference.")
 
     def clean(self, value):

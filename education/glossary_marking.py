@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.html import escape
+
+from education import content_version
 
 SKIP_INSIDE = {
     "a",
@@ -34,7 +33,6 @@ SKIP_INSIDE = {
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr"}
-VERSION_KEY = "glossary:version"
 
 
 @dataclass(frozen=True)
@@ -76,15 +74,8 @@ def _build(version: int) -> Matcher:
 
 
 def current_matcher() -> Matcher:
-    return _build(cache.get_or_set(VERSION_KEY, 1, None))
-
-
-@receiver([post_save, post_delete], sender="education.GlossaryTerm")
-def _glossary_changed(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    """Rebuilt when the content version moves (a glossary change is one of the things that moves it)."""
+    return _build(content_version.current())
 
 
 def mark_terms(html: str, matcher: Matcher) -> tuple[str, list[Term]]:

@@ -19,6 +19,7 @@ from portal.rate_limit import rate_limited
 from .forms import FeedbackForm
 from .models import PageFeedback
 
+
 def _from_this_site(request: HttpRequest) -> bool:
     source = request.headers.get("Origin") or request.headers.get("Referer") or ""
     if not source or source == "null":

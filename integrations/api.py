@@ -4,16 +4,17 @@ Responses carry Last-Modified (and an ETag from ConditionalGetMiddleware), so in
 cheaply, and CORS headers only for allowlisted origins, never with credentials.
 """
 
+from rest_framework.throttling import BaseThrottle
+
 from django.db.models import Max
 from django.utils.http import http_date
-from rest_framework.throttling import BaseThrottle
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
 from education.models import FAQ, GlossaryTerm
 from education.public import public_pages
-
+from portal.page_cache import mark_cacheable
 from portal.rate_limit import seconds_to_wait
 
 from .framing import allowed_origins
@@ -42,7 +43,7 @@ class ReadOnlyAPIMixin:
         last_modified = self.last_modified(request)
         if response.status_code == 200 and last_modified:
             response["Last-Modified"] = http_date(last_modified.timestamp())
-        return response
+        return mark_cacheable(response) if response.status_code == 200 else response
 
     def last_modified(self, request):
         return public_pages(request).aggregate(latest=Max("last_published_at"))["latest"]

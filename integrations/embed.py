@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from education.models.pages import PortalPage
 from education.public import is_public
+from portal.page_cache import mark_cacheable
 
 from .framing import allowed_origins, mark_embeddable
 
@@ -24,7 +25,7 @@ def embed(request: HttpRequest, path: str = "") -> HttpResponse:
     page = page.specific
     context = page.get_context(request)
     context.update(embed=True, embed_origins=allowed_origins(request))
-    return mark_embeddable(render(request, page.get_template(request), context), request)
+    return mark_cacheable(mark_embeddable(render(request, page.get_template(request), context), request))
 
 
 @require_safe

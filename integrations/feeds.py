@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from education.models import PortalSettings
 from education.public import public_pages
+from portal.page_cache import mark_cacheable
 
 FEED_LENGTH = 50
 
@@ -28,6 +29,9 @@ class ReviewedAtomFeed(Atom1Feed):
 class UpdatedPagesFeed(Feed):
     feed_type = ReviewedAtomFeed
     description_template = "integrations/feed_item.html"
+
+    def __call__(self, request, *args, **kwargs):
+        return mark_cacheable(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request, *args, **kwargs):
         self.request = request

@@ -8,8 +8,9 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger("portal.cache")
 LOG_EVERY_SECONDS = 30

@@ -8,9 +8,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from education.handout import handout
 from feedback.views import submit as feedback_submit
+from integrations import infobutton
 from integrations.api import api_router
 from integrations.embed import embed, embed_host_script
-from integrations import infobutton
 from integrations.feeds import UpdatedPagesFeed
 from portal import health, robots
 from search import views as search_views

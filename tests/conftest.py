@@ -4,6 +4,7 @@ transaction that is rolled back, so tests see the site a clinic gets from `make 
 import os
 
 import pytest
+from django.core.cache import cache
 
 from django.core.management import call_command
 
@@ -17,6 +18,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
         call_command("load_content", stdout=quiet)
         call_command("configure_site", stdout=quiet)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test's database is rolled back, so nothing it cached may outlive it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ class AdminEditingTests(WagtailPageTestCase):
     def test_can_create_a_condition_page(self):
         data = common_fields("Kidney cancer", "kidney-cancer")
         data["condition_group"] = "cancer"
+        data["clinical_codes"] = streamfield([("code", {"system": "icd10cm", "code": "C64", "display": "Kidney"})])
         self.assertCanCreate(page_at("/where-it-is-used/"), ConditionPage, nested_form_data(data))
 
     def test_can_create_a_therapy_type_page_linked_to_conditions(self):
@@ -80,6 +81,7 @@ class AdminEditingTests(WagtailPageTestCase):
                     ]
                 ),
                 "questions": streamfield([("question", "Is this part of a trial?")]),
+                "clinical_codes": streamfield([]),
                 "medicines": streamfield(
                     [("medicine", {"generic_name": "talimogene laherparepvec", "brand_name": "Imlygic", "note": ""})]
                 ),

@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from education.blocks import ClinicalCodeBlock
+from education.fragment_cache import cached, page_link
 
 SUMMARY_MAX_LENGTH = 300
 
@@ -123,9 +124,12 @@ class RelatedPagesMixin(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def live_related_pages(self) -> list:
-        return [block.value for block in self.related_pages if block.value and block.value.live]
+    def live_related_pages(self, request) -> list[dict]:
+        def build():
+            return [page_link(block.value) for block in self.related_pages if block.value and block.value.live]
+
+        # A preview shows the editor's unsaved choice; the live page can use the cached list.
+        return build() if getattr(request, "is_preview", False) else cached(f"related:{self.pk}", build)
 
 
 class ClinicalCodesMixin(models.Model):

@@ -7,7 +7,8 @@ from rest_framework import serializers
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.functional import cached_property
+from django.http import Http404
+from django.utils.functional import cached_property, classproperty
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -16,10 +17,13 @@ from wagtail.blocks import CharBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
+from education.fragment_cache import cached, page_link
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
+from portal.page_cache import mark_cacheable
 
 from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
 from .snippets import FAQTopic, GlossaryTerm, Reference
@@ -59,8 +63,9 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
     class Meta:
         abstract = True
 
-    @classmethod
-    def build_edit_handler(cls):
+    @classproperty
+    def edit_handler(cls):
+        # A class property, so each page type's own panel lists make its tabs.
         return TabbedInterface(
             [
                 ObjectList(cls.content_panels, heading="Content"),
@@ -70,14 +75,20 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
             ]
         )
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = self.live_related_pages(request)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        # A restricted page is only served to someone with a session, which the cache skips.
+        return mark_cacheable(super().serve(request, *args, **kwargs))
+
     def get_sitemap_urls(self, request=None):
         # The address the reader used (validated by ALLOWED_HOSTS), not the Site record's
         # hostname, which a single-site intranet install rarely keeps up to date.
         url = request.build_absolute_uri(self.get_url(request)) if request else self.get_full_url()
         return [{"location": url, "lastmod": self.last_published_at or self.latest_revision_created_at}]
-
-    def listed_children(self):
-        return self.get_children().live().public().order_by("path")
 
 
 class HomePage(PortalPage):
@@ -102,10 +113,16 @@ class HomePage(PortalPage):
     class Meta:
         verbose_name = "home page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["entry_points"] = self.listed_children()
-        return context
+    def route(self, request, path_components):
+        """Find the page for a path in one lookup by its URL path, not one query per level."""
+        request._portal_site_root = self  # the template tags need the root; save them a query
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.filter(url_path=url_path).specific().first()
+        if page is None or not page.live:
+            raise Http404
+        return RouteResult(page)
 
 
 class SectionPage(PortalPage):
@@ -121,11 +138,6 @@ class SectionPage(PortalPage):
 
     class Meta:
         verbose_name = "section page"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["section_pages"] = self.listed_children()
-        return context
 
 
 class ArticlePage(PortalPage):
@@ -167,7 +179,10 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The link is entered once, on the therapy page; this is its reverse side.
-        context["therapy_types"] = self.therapy_types.live().public().order_by("path")
+        context["therapy_types"] = cached(
+            f"therapy-types:{self.pk}",
+            lambda: [page_link(page) for page in self.therapy_types.live().public().order_by("path")],
+        )
         return context
 
 
@@ -240,7 +255,10 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = self.used_for.live().public().order_by("path")
+        context["conditions"] = cached(
+            f"conditions:{self.pk}",
+            lambda: [page_link(page) for page in self.used_for.live().public().order_by("path")],
+        )
         return context
 
 

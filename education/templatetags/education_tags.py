@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
+from education.fragment_cache import cached, page_link
 from education.glossary_marking import current_matcher, mark_terms
 from education.models import PortalSettings
 from education.structured_data import as_script, page_structured_data
@@ -29,6 +30,13 @@ def home_url(context) -> str:
     return root.get_url(context.get("request")) if root else "/"
 
 
+def _top_level(root: Page) -> list[dict]:
+    return cached(
+        f"top-level:{root.pk}",
+        lambda: [page_link(page) for page in root.get_children().live().public().order_by("path")],
+    )
+
+
 @register.simple_tag(takes_context=True)
 def main_navigation(context, current_page: Page | None = None) -> list[dict]:
     """The home page's children marked 'show in menus', with the current section marked."""
@@ -36,27 +44,40 @@ def main_navigation(context, current_page: Page | None = None) -> list[dict]:
     if root is None:
         return []
     items = []
-    for page in root.get_children().live().public().in_menu().order_by("path"):
+    for link in _top_level(root):
+        if not link["in_menu"]:
+            continue
         current = ""
-        if isinstance(current_page, Page) and current_page.path.startswith(page.path):
-            current = "page" if current_page.pk == page.pk else "true"
-        items.append({"page": page, "current": current})
+        if isinstance(current_page, Page) and current_page.path.startswith(link["path"]):
+            current = "page" if current_page.pk == link["pk"] else "true"
+        items.append({**link, "current": current})
     return items
 
 
 @register.simple_tag(takes_context=True)
-def footer_links(context) -> list[Page]:
-    """Reference pages (FAQs, glossary, sources, about) linked from every page's footer."""
+def footer_links(context) -> list[dict]:
+    """Top-level pages not in the main menu (FAQs, glossary, sources, about…), on every page."""
     root = _site_root(context)
-    if root is None:
-        return []
-    return list(root.get_children().live().public().not_in_menu().order_by("path"))
+    return [link for link in _top_level(root) if not link["in_menu"]] if root else []
 
 
 @register.inclusion_tag("components/breadcrumbs.html")
 def breadcrumbs(page: Page) -> dict:
-    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else Page.objects.none()
-    return {"ancestors": list(ancestors), "current": page}
+    if page.depth <= 2:
+        return {"ancestors": [], "current": page}
+    ancestors = cached(
+        f"breadcrumbs:{page.pk}", lambda: [page_link(ancestor) for ancestor in page.get_ancestors().filter(depth__gt=1)]
+    )
+    return {"ancestors": ancestors, "current": page}
+
+
+@register.simple_tag
+def page_listing(page: Page) -> list[dict]:
+    """A page's live, public children with their summaries, for hubs and the home page."""
+    return cached(
+        f"children:{page.pk}",
+        lambda: [page_link(child) for child in page.get_children().live().public().order_by("path")],
+    )
 
 
 class GlossaryMarkedNode(template.Node):
@@ -102,3 +123,18 @@ def handout_url(context, page: Page) -> str:
 def cut_trailing_stop(text: str) -> str:
     """'Couey MA, et al.' + '. ' would print 'et al..'."""
     return text.rstrip().rstrip(".")
+
+
+@register.simple_tag(takes_context=True)
+def help_page_url(context) -> str:
+    """The 'Get help now' page's address, from site settings, cached like the menus."""
+    request = context.get("request")
+    portal = PortalSettings.for_request(request) if request else None
+    if portal is None or not portal.help_page_id:
+        return ""
+
+    def build() -> str:
+        page = Page.objects.filter(pk=portal.help_page_id, live=True).first()
+        return page.url if page else ""
+
+    return cached(f"help-url:{portal.help_page_id}", build)

@@ -21,3 +21,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tests share one client address and one cache, so limits would trip across unrelated tests;
 # the rate-limit tests switch them on.
 RATE_LIMITS_ENABLED = False
+# Test databases roll back between tests but the cache does not; the cache tests switch it on.
+PAGE_CACHE_ENABLED = False

@@ -1,0 +1,120 @@
+"""The page cache: fast for anonymous readers, never stale after a change, never shared when
+it must not be."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from education.models import GlossaryTerm
+from integrations.models import EmbedSettings
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+
+
+def test_second_anonymous_view_is_served_from_the_cache_without_queries(client):
+    first = client.get("/types/cytokines/")
+    assert first["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/types/cytokines/")
+    assert second["X-Cache"] == "hit" and len(captured) == 0
+    assert second.content == first.content
+    assert "public" in second["Cache-Control"] and "must-revalidate" in second["Cache-Control"]
+    assert not second.cookies
+
+
+def test_etag_revalidation_gives_304(client):
+    etag = client.get("/types/cytokines/")["ETag"]
+    assert client.get("/types/cytokines/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/types/cytokines/", "/types/", "/where-it-is-used/cancer/"])
+def test_publish_shows_at_once_everywhere_it_appears(client, path):
+    client.get(path)
+    page = page_at("/types/cytokines/")
+    page.title = "Cytokines (updated)"
+    page.save_revision().publish()
+    assert "Cytokines (updated)" in client.get(path).content.decode()
+
+
+def test_unpublish_and_delete_take_effect_at_once(client):
+    client.get("/types/cytokines/")
+    page_at("/types/cytokines/").unpublish()
+    assert client.get("/types/cytokines/").status_code == 404
+    client.get("/after-treatment/")
+    page_at("/after-treatment/").delete()
+    assert client.get("/after-treatment/").status_code == 404
+
+
+def test_move_updates_menus_and_breadcrumbs(client):
+    client.get("/types/cytokines/")
+    page = page_at("/types/cytokines/")
+    page.move(page_at("/where-it-is-used/"), pos="last-child")
+    # Wagtail leaves a redirect at the old address.
+    moved = client.get("/types/cytokines/")
+    assert moved.status_code == 301 and moved["Location"] == "/where-it-is-used/cytokines/"
+    assert 'href="/where-it-is-used/"' in client.get("/where-it-is-used/cytokines/").content.decode()
+
+
+def test_snippet_and_setting_changes_show_at_once(client, portal_settings):
+    client.get("/types/checkpoint-inhibitors/")
+    term = GlossaryTerm.objects.get(slug="t-cell")
+    term.definition = "Freshly edited definition."
+    term.save()
+    assert "Freshly edited definition." in client.get("/types/checkpoint-inhibitors/").content.decode()
+    portal_settings.emergency_number = "112"
+    portal_settings.save()
+    assert 'href="tel:112"' in client.get("/types/checkpoint-inhibitors/").content.decode()
+
+
+def test_signed_in_editors_are_never_cached_or_served_cached_pages(client):
+    anonymous = client.get("/types/cytokines/")
+    client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-1"))
+    response = client.get("/types/cytokines/")
+    assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert response.content != anonymous.content  # the editor sees the userbar
+    client.logout()
+    assert "userbar" not in client.get("/types/cytokines/").content.decode()
+
+
+def test_head_requests_use_the_cache_too(client):
+    client.get("/types/cytokines/")
+    response = client.head("/types/cytokines/")
+    assert response.status_code == 200 and response["X-Cache"] == "hit"
+
+
+def test_embeds_keep_their_frame_ancestors_when_cached(client):
+    settings = EmbedSettings.load()
+    settings.allowed_origins = "https://intranet.example.org"
+    settings.save()
+    client.get("/embed/types/cytokines/")
+    cached = client.get("/embed/types/cytokines/")
+    assert cached["X-Cache"] == "hit"
+    assert "frame-ancestors 'self' https://intranet.example.org" in cached["Content-Security-Policy"]
+
+
+def test_search_and_feedback_are_never_cached(client):
+    assert "X-Cache" not in client.get("/search/?q=fever")
+    assert "X-Cache" not in client.get("/search/?q=fever")
+    page = page_at("/faqs/")
+    assert "X-Cache" not in client.post(
+        "/feedback/", {"page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver"
+    )
+
+
+def test_api_and_feed_are_cached_and_invalidated(client):
+    client.get("/api/v2/pages/?limit=50&fields=title")
+    assert client.get("/api/v2/pages/?limit=50&fields=title")["X-Cache"] == "hit"
+    page = page_at("/types/cytokines/")
+    page.title = "Cytokines API-FRESH"
+    page.save_revision().publish()
+    assert "Cytokines API-FRESH" in client.get("/api/v2/pages/?limit=50&fields=title").content.decode()
+    client.get("/feeds/updates/")
+    assert "Cytokines API-FRESH" in client.get("/feeds/updates/").content.decode()

@@ -1,0 +1,52 @@
+"""A page renders in a small, fixed number of queries, however many pages, FAQs, glossary
+terms and references the site has. (Speed itself is measured by `make bench`, not here.)"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from education.models import FAQ, ArticlePage, FAQTopic, GlossaryTerm, Reference
+from tests.conftest import page_at
+
+pytestmark = pytest.mark.django_db
+
+LIMITS = {
+    "/": 10,
+    "/types/": 10,
+    "/types/checkpoint-inhibitors/": 10,
+    "/where-it-is-used/cancer/": 10,
+    "/what-is-immunotherapy/": 10,
+}
+
+
+def queries_for(client, path: str) -> int:
+    client.get(path)  # the first view fills the menus, breadcrumbs and link caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow_the_site(extra: int = 40) -> None:
+    """Many more pages, FAQs, glossary terms and references than the site ships with."""
+    hub = page_at("/types/")
+    topic = FAQTopic.objects.first()
+    for number in range(extra):
+        hub.add_child(
+            instance=ArticlePage(title=f"Extra page {number}", slug=f"extra-{number}", search_description="More.")
+        ).save_revision().publish()
+        FAQ.objects.create(key=f"extra-{number}", topic=topic, question=f"Question {number}?", answer="<p>Answer.</p>")
+        GlossaryTerm.objects.create(term=f"Extraterm {number}", slug=f"extraterm-{number}", definition="A word.")
+        Reference.objects.create(key=f"EXTRA{number}", title="A source", publisher="A journal")
+
+
+@pytest.mark.parametrize(("path", "limit"), LIMITS.items())
+def test_uncached_page_renders_in_few_queries(client, path, limit):
+    assert queries_for(client, path) <= limit
+
+
+def test_query_counts_do_not_grow_with_content(client):
+    before = {path: queries_for(client, path) for path in LIMITS}
+    grow_the_site()
+    after = {path: queries_for(client, path) for path in LIMITS}
+    assert after == before
