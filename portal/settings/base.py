@@ -17,6 +17,7 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
 INSTALLED_APPS = [
     "education",
+    "review",
     "search",
     "feedback",
     "integrations",
@@ -123,6 +124,17 @@ PAGE_CACHE_SECONDS = 24 * 3600  # content changes invalidate at once; this only 
 # How long a proxy or CDN may keep a public page. Leave 0 unless purging is set up
 # (FRONTEND_CACHE_PURGE_URL), or readers could see a page up to this long after a change.
 SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)
+# A Varnish or nginx cache in front of the portal can be told to drop a page when it is published
+# or unpublished (Wagtail's frontend cache invalidation, HTTP PURGE). See docs/performance.md.
+FRONTEND_CACHE_PURGE_URL = env_str("FRONTEND_CACHE_PURGE_URL")
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,6 +192,14 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# Clinical review (review/). Review intervals per page type and "approval publishes" are site
+# settings editable in the admin; these are the fixed parts of the review cycle.
+REVIEW_DUE_SOON_DAYS = 30  # the dashboard, report and reminders call a page "due soon" this early
+REVIEW_REMINDER_EVERY_DAYS = 7  # send_review_reminders emails about a page at most this often
+# Besides each page's owner, members of this group get every reminder.
+REVIEW_REMINDER_GROUP = env_str("REVIEW_REMINDER_GROUP", "Clinical reviewers")
+# A completed workflow publishes as the workflow's authority, not the last approver's own rights.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "review.workflow_finish.publish_approved_revision"
 
 # Requests per client address: (count, seconds). A hospital's wards may share one address behind
 # its proxy (set TRUSTED_PROXY_COUNT so the real client is used), and an EHR calls the Infobutton

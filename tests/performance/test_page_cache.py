@@ -2,6 +2,7 @@
 it must not be."""
 
 import pytest
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

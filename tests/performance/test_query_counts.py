@@ -2,6 +2,7 @@
 terms and references the site has. (Speed itself is measured by `make bench`, not here.)"""
 
 import pytest
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    """Clinical governance: roles, the review workflow, review dates, reminders and content checks."""
+
+    name = "review"
+    verbose_name = "Clinical review"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,152 @@
+"""Admin wiring for clinical review: dashboard panel, reports, page-listing marks, the content
+checker's extra rules, the audit-log action for sign-offs and the review snippets."""
+
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.dateformat import format as format_date
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .content_checker import PortalContentChecker
+from .dashboard import ContentDueForReviewPanel
+from .models import PlainWord, StaffProfile
+from .reports import BrokenLinksReportView, ReadabilityReportView, ReviewDatesReportView
+from .review_dates import DUE_SOON, OVERDUE, annotate_review_dates
+from .stamping import STAMP_LOG_ACTION
+
+
+class PlainWordViewSet(SnippetViewSet):
+    model = PlainWord
+    icon = "openquote"
+    menu_label = "Plain words"
+    list_display = ["word", "alternative"]
+    search_fields = ["word", "alternative"]
+    ordering = ["word"]
+
+
+class StaffProfileViewSet(SnippetViewSet):
+    model = StaffProfile
+    icon = "user"
+    menu_label = "Staff job titles"
+    list_display = ["user", "job_title"]
+    search_fields = ["job_title", "user__first_name", "user__last_name", "user__username"]
+
+
+class ClinicalReviewGroup(SnippetViewSetGroup):
+    menu_label = "Clinical review"
+    menu_icon = "tasks"
+    menu_order = 260
+    items = (PlainWordViewSet, StaffProfileViewSet)
+
+
+register_snippet(ClinicalReviewGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_content_due_for_review_panel(request, panels):
+    panels.append(ContentDueForReviewPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_review_report_urls():
+    urls = [
+        path("review-dates/", ReviewDatesReportView.as_view(), name="review_dates"),
+        path("review-dates/results/", ReviewDatesReportView.as_view(results_only=True), name="review_dates_results"),
+        path("readability/", ReadabilityReportView.as_view(), name="readability"),
+        path("readability/results/", ReadabilityReportView.as_view(results_only=True), name="readability_results"),
+        path("broken-links/", BrokenLinksReportView.as_view(), name="broken_links"),
+        path("broken-links/results/", BrokenLinksReportView.as_view(results_only=True), name="broken_links_results"),
+    ]
+    return [path("reports/clinical-review/", include((urls, "review"), namespace="review"))]
+
+
+@hooks.register("register_reports_menu_item")
+def review_dates_menu_item():
+    return MenuItem(
+        "Review dates", reverse("review:review_dates"), name="review-dates", icon_name="calendar-check", order=150
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def readability_menu_item():
+    return MenuItem("Readability", reverse("review:readability"), name="readability", icon_name="glasses", order=160)
+
+
+@hooks.register("register_reports_menu_item")
+def broken_links_menu_item():
+    return MenuItem(
+        "Links to unpublished pages", reverse("review:broken_links"), name="broken-links", icon_name="link", order=170
+    )
+
+
+@hooks.register("construct_explorer_page_queryset")
+def annotate_explorer_with_review_dates(parent_page, pages, request):
+    # One join per page type in the listing's own query, so marking rows costs no extra queries.
+    return annotate_review_dates(pages)
+
+
+@hooks.register("register_page_listing_buttons")
+def review_due_marker(page, user, next_url=None):
+    status = getattr(page, "review_status", None)
+    if status not in (OVERDUE, DUE_SOON):
+        return
+    due = format_date(page.review_next_due, "j M Y")
+    label = f"Review overdue (due {due})" if status == OVERDUE else f"Review due {due}"
+    yield ListingButton(
+        label,
+        url=reverse("review:review_dates") + f"?review_status={status}",
+        icon_name="warning" if status == OVERDUE else "time",
+        classname="portal-review-due",
+        attrs={"data-review-status": status},
+        priority=5,
+    )
+
+
+@hooks.register("construct_page_action_menu")
+def publish_through_the_workflow(menu_items, request, context):
+    # While a page is in the Clinical review workflow, publishing goes through the workflow's own
+    # "Publish" step (after sign-off). Wagtail's plain "Publish" would cancel the review and
+    # publish whatever the draft says; to do that on purpose, cancel the workflow first.
+    page = context.get("page")
+    if page is not None and page.pk and page.current_workflow_state is not None:
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("after_edit_page")
+def return_reviewers_to_their_dashboard(request, page):
+    # After a workflow action Wagtail goes to the page's parent in the page explorer. Clinical
+    # reviewers have no page permissions outside their reviews, so that would greet them with
+    # "permission denied"; their work list is the dashboard.
+    workflow_action = request.POST.get("action-workflow-action") or request.POST.get("action-cancel-workflow")
+    if workflow_action and policy_registry.get_by_type(Page).explorable_root_instance(request.user) is None:
+        return redirect("wagtailadmin_home")
+    return None
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_portal_content_checker(request, items, page=None):
+    for index, item in enumerate(items):
+        if isinstance(item, ContentCheckerItem) and not isinstance(item, PortalContentChecker):
+            items[index] = PortalContentChecker(in_editor=item.in_editor)
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    @actions.register_action(STAMP_LOG_ACTION)
+    class ClinicalReviewRecorded(LogFormatter):
+        label = "Clinical review recorded"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return (
+                f"Clinical review recorded: reviewed by {data.get('reviewed_by', '?')} on "
+                f"{data.get('last_reviewed', '?')}, next review due {data.get('next_review_due', '?')}"
+            )
