@@ -1,7 +1,7 @@
 """Whole-response cache for anonymous readers, never stale.
 
-Responses that opted in (page views, API, feed, embeds) are stored under the current content
-version, so any publish or content change makes them unreachable at once. Never cached:
+Responses that opted in (page views, API, feed, embeds) are stored, with the headers the inner
+middleware gave them (CSP, ETag), under the current content version, so any publish or content change makes them unreachable at once. Never cached:
 anything for a signed-in user (their session cookie is present), previews, responses that set
 cookies or say private/no-store, and anything but a 200 to GET or HEAD.
 """
@@ -11,11 +11,21 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 
 from education import content_version
 
-CACHED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Access-Control-Allow-Origin", "Vary")
+# Everything the inner middleware added on the way out is kept, so a hit can skip it all.
+CACHED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Last-Modified",
+    "ETag",
+    "Access-Control-Allow-Origin",
+    "Vary",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+)
 
 
 def mark_cacheable(response: HttpResponse) -> HttpResponse:
@@ -63,22 +73,28 @@ class PageCacheMiddleware:
         key = _key(request, content_version.current())
         stored = cache.get(key)
         if stored is not None:
-            content, headers, csp_update = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            if csp_update:
-                response._csp_update = csp_update  # an embed's frame-ancestors allowlist
-            response["X-Cache"] = "hit"
-            return self._public(response)
+            return self._public(self._from_cache(request, *stored))
         response = self.get_response(request)
         if _shareable(response):
+            if "ETag" not in response:
+                set_response_etag(response)
             headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-            csp_update = getattr(response, "_csp_update", None)
-            cache.set(key, (response.content, headers, csp_update), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
             self._public(response)
         return response
+
+    @staticmethod
+    def _from_cache(request: HttpRequest, content: bytes, headers: dict) -> HttpResponse:
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Cache"] = "hit"
+        # The conditional-GET middleware sits inside this one, so answer revalidations here.
+        not_modified = get_conditional_response(
+            request, etag=headers.get("ETag"), last_modified=None, response=response
+        )
+        return not_modified
 
     @staticmethod
     def _public(response: HttpResponse) -> HttpResponse:

@@ -138,3 +138,31 @@ def help_page_url(context) -> str:
         return page.url if page else ""
 
     return cached(f"help-url:{portal.help_page_id}", build)
+
+
+class PageFragmentNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # The page's own content is the costly part of rendering it: a live page's is rendered
+        # once per content version. A preview shows unsaved changes, so it is always fresh.
+        page, request = context.get("page"), context.get("request")
+        if page is None or page.pk is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the host used.
+        host = request.get_host() if request else ""
+        key = f"{self.name}:{page.pk}:{'embed' if context.get('embed') else 'page'}:{host}"
+        return mark_safe(cached(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
+
+
+@register.tag
+def page_fragment(parser, token):
+    """{% page_fragment "name" %}…{% end_page_fragment %}: the enclosed part of a page, cached
+    under the content version (so never stale) for the page it belongs to."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError('Use {% page_fragment "name" %}')
+    nodelist = parser.parse(("end_page_fragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(nodelist, bits[1].strip("\"'"))
