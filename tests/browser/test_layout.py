@@ -72,7 +72,13 @@ def describe_focus(focused: dict | None) -> str:
 @pytest.mark.parametrize("path", PAGE_URLS + TOOL_PAGE_URLS)
 def test_no_horizontal_scrolling_at_320px(portal_server, new_page, path):
     page = new_page(width=320, height=640)
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.goto(portal_server + path)
+    # The page itself needs nothing the strict policy refuses (no inline script or style).
+    assert not refused, refused
     widths = page.evaluate(OVERFLOW)
     assert widths["scroll"] <= widths["inner"], (
         f"{path} scrolls sideways at 320px: scrollWidth {widths['scroll']} > innerWidth {widths['inner']}; "
