@@ -34,10 +34,14 @@ def mark_cacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# Bumped whenever the stored layout changes, so a new release never reads an old release's entries.
+ENTRY_FORMAT = 2
+
+
 def _key(request: HttpRequest, version: int) -> str:
     # Origin matters to the API's CORS header; Accept-Encoding is handled by the compressor outside.
     raw = f"{request.get_host()}|{request.get_full_path()}|{request.headers.get('Origin', '')}"
-    return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"page:{ENTRY_FORMAT}:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -72,7 +76,7 @@ class PageCacheMiddleware:
             return self._public(self.get_response(request))
         key = _key(request, content_version.current())
         stored = cache.get(key)
-        if stored is not None:
+        if isinstance(stored, tuple) and len(stored) == 2:
             return self._public(self._from_cache(request, *stored))
         response = self.get_response(request)
         if _shareable(response):

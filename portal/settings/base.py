@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "search",
     "feedback",
     "integrations",
+    "operations",
     "wagtail.api.v2",
     "rest_framework",
     "csp",
@@ -96,6 +97,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers and an editor at once: WAL lets reads go on during a write, and immediate
+    # transactions stop a publish failing with "database is locked" under load.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # libpq will not wait less than 2 s; portal/faults.py answers later requests at once.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)

@@ -1,0 +1,1 @@
+"""`make bench`: the production server shape under load, measured with wrk (see run_bench.py)."""
