@@ -159,3 +159,15 @@ def test_a_flood_of_fields_is_refused_with_400(client):
     page = page_at("/faqs/")
     response = client.post("/feedback/", {**data, "page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver")
     assert response.status_code == 400
+
+
+def test_unavailable_page_has_the_headers(client, monkeypatch):
+    import time
+
+    from portal import faults
+
+    monkeypatch.setattr(faults, "_database_down_until", time.monotonic() + 60)
+    response = client.get("/types/cytokines/")
+    assert response.status_code == 503
+    assert_common_headers(response)
+    assert int(response["Retry-After"]) > 0
