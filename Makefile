@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+BACKUP_DIR ?= backups
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-fast lint format check content-dry-run content-report clean
+.PHONY: help run setup test test-fast lint format check content-dry-run content-report bench backup restore loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,6 +64,23 @@ content-report: $(VENV)/.runtime ## Reading scores of every page (FK grade, SMOG
 	@$(MANAGE) migrate --no-input --verbosity 0
 	@$(MANAGE) load_content > /dev/null
 	$(MANAGE) content_report
+
+bench: $(VENV)/.runtime ## Load-test the production server shape (installs wrk, nginx); writes bench/results.md
+	$(BIN)/python -m bench.run_bench $(BENCH_ARGS)
+
+backup: $(VENV)/.runtime ## Back up the database and media to one file in backups/ (BACKUP_DIR=…)
+	$(MANAGE) backup_site --output-dir "$(BACKUP_DIR)"
+
+restore: $(VENV)/.runtime ## Restore BACKUP=file.tar.gz into an empty database (FORCE=1 replaces a full one)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/portal-backup-….tar.gz [FORCE=1]"; exit 2; }
+	$(MANAGE) restore_site "$(BACKUP)" $(if $(FORCE),--force)
+
+$(VENV)/.loadtest: $(VENV)/.python-ok
+	$(BIN)/pip install --quiet 'locust>=2.30,<3'
+	@touch $@
+
+loadtest: $(VENV)/.runtime $(VENV)/.loadtest ## 64 readers for 60 s on loopback while an editor publishes 20 revisions
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean: ## Remove the virtualenv, local database and caches (keeps .admin-password)
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .test-media

@@ -1,0 +1,168 @@
+"""The processes a benchmark run starts: gunicorn with the portal, and nginx for the static ceiling.
+
+Each runs in its own process group, listens on a free loopback port, and is stopped (the whole
+group, TERM then KILL) by `stop()`, which the caller runs in `finally`.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORKERS = 2
+START_SECONDS = 60
+STOP_SECONDS = 10
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Child:
+    """A started server: its process, where it listens and where its output goes."""
+
+    name: str
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+    _log: object = field(repr=False, default=None)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=STOP_SECONDS)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=STOP_SECONDS)
+        if self._log is not None:
+            self._log.close()
+
+
+def _start(name: str, command: list[str], port: int, log_path: Path, env: dict | None = None) -> Child:
+    log = log_path.open("ab")
+    process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
+        command,
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so stop() reaches every worker
+    )
+    return Child(name, process, port, log_path, log)
+
+
+def _wait_until_serving(child: Child, path: str) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if child.process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(child.base_url + path, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    child.stop()
+    raise RuntimeError(f"{child.name} did not start serving {path}:\n{child.log_tail()}")
+
+
+def start_gunicorn(env: dict, log_path: Path) -> Child:
+    """The production shape of deploy/serve.sh, bound to loopback: gunicorn, 2 sync workers."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "portal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+    ]
+    child = _start("gunicorn", command, port, log_path, env)
+    _wait_until_serving(child, "/healthz")
+    return child
+
+
+def start_nginx(root: Path, body: bytes, headers: dict[str, str]) -> Child:
+    """nginx serving `body` at every path, with the same Content-Type and Content-Encoding."""
+    nginx = shutil.which("nginx") or next(
+        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
+    )
+    if nginx is None:
+        raise FileNotFoundError("nginx")
+    port = free_port()
+    www = root / "www"
+    www.mkdir(parents=True, exist_ok=True)
+    (www / "article.html").write_bytes(body)
+    # nginx's workers drop root privileges to 'nobody', who must be able to read the copy.
+    for path in (root, www):
+        path.chmod(0o755)
+    (www / "article.html").chmod(0o644)
+    extra = "".join(
+        f"        add_header {name} {value!r};\n" for name, value in headers.items() if name != "Content-Type"
+    )
+    content_type = headers.get("Content-Type", "text/html").split(";")[0]
+    config = root / "nginx.conf"
+    config.write_text(
+        f"""worker_processes {WORKERS};
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    types {{ }}
+    default_type {content_type};
+    gzip off;
+    server {{
+        listen 127.0.0.1:{port};
+        root {www};
+        location / {{
+            try_files /article.html =404;
+{extra}        }}
+    }}
+}}
+"""
+    )
+    child = _start("nginx", [nginx, "-p", str(root), "-c", str(config), "-g", "daemon off;"], port, root / "nginx.log")
+    _wait_until_serving(child, "/")
+    return child
