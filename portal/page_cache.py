@@ -34,6 +34,18 @@ def mark_cacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# Paths whose responses are never stored: looking them up would only cost a cache round trip.
+NEVER_CACHED_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/media/",
+    "/admin/",
+    "/search/",
+    "/feedback/",
+    "/documents/",
+)
+
 # Bumped whenever the stored layout changes, so a new release never reads an old release's entries.
 ENTRY_FORMAT = 2
 
@@ -66,7 +78,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         anonymous_read = request.method in ("GET", "HEAD") and not _signed_in(request)
-        if not anonymous_read:
+        if not anonymous_read or request.path_info.startswith(NEVER_CACHED_PREFIXES):
             response = self.get_response(request)
             if _signed_in(request):
                 # An editor's view (with the userbar) must never be stored by a proxy either.
