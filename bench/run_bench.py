@@ -170,6 +170,17 @@ def _run_quietly(command: list[str], env: dict) -> bool:
         return False
 
 
+def current_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    return result.stdout.strip() or "unknown"
+
+
 def redis_reachable() -> bool:
     import redis
 
@@ -195,6 +206,16 @@ class BenchRun:
         self.report = Report(started=datetime.now(UTC), load_start=os.getloadavg())
         self.base_env = self._base_env()
         self.article_copy: tuple[bytes, dict[str, str]] | None = None
+        self.commit = "unknown"
+
+    def note_code_changes(self) -> None:
+        """Each server loads the code when it starts: say so if HEAD moved during the run."""
+        now = current_commit()
+        if now != self.commit and "Commit" in self.report.settings:
+            self.report.settings["Commit"] += (
+                f"; HEAD moved to {now} during the run, so servers started later may have run newer code"
+            )
+            self.commit = now
 
     def _base_env(self) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if name not in CLEARED_ENV}
@@ -261,16 +282,10 @@ class BenchRun:
         if nginx:
             output = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=10)  # noqa: S603
             nginx_version = (output.stderr or output.stdout).strip().split("/")[-1]
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
+        self.commit = current_commit()
         self.report.settings = {
             "Date": self.report.started.strftime("%Y-%m-%d %H:%M UTC"),
-            "Commit": f"{commit or 'unknown'} (plus any uncommitted changes in the working tree)",
+            "Commit": f"{self.commit} (plus any uncommitted changes in the working tree)",
             "CPU cores (nproc)": str(os.cpu_count()),
             "Python": platform.python_version(),
             "Django / Wagtail": f"{metadata.version('django')} / {metadata.version('wagtail')}",
@@ -755,11 +770,13 @@ def main(argv: list[str] | None = None) -> int:
         run.prepare()
         run.report.phases.append(run.phase("real", [label for label, _ in PAGES], checks=True))
         run.report.load_end = os.getloadavg()
+        run.note_code_changes()
         args.output.write_text(render(run.report))
         if args.synthetic:
             run.generate(args.synthetic)
             run.report.phases.append(run.phase("synthetic", KEY_PAGES, checks=False))
         run.report.load_end = os.getloadavg()
+        run.note_code_changes()
         args.output.write_text(render(run.report))
         print_summary(run.report)
         say(f"Wrote {args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output}")
