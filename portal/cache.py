@@ -10,7 +10,7 @@ import time
 
 from redis.exceptions import RedisError
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("portal.cache")
 LOG_EVERY_SECONDS = 30
@@ -46,7 +46,28 @@ def _default(self, key, default=None, version=None):
     return default
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django makes a new redis.Redis for every cache call, and redis-py fills a table of some 170
+    reply parsers each time: about 0.3 ms, more than the round trip itself on a cached page. One
+    client per connection pool is safe to share (the pool hands out connections per call)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedRedisClient
+
     get = _miss_on_outage(_default)(RedisCache.get)
     get_many = _miss_on_outage({})(RedisCache.get_many)
     has_key = _miss_on_outage(False)(RedisCache.has_key)

@@ -1,17 +1,23 @@
 """Whole-response cache for anonymous readers, never stale.
 
 Responses that opted in (page views, API, feed, embeds) are stored, with the headers the inner
-middleware gave them (CSP, ETag), under the current content version, so any publish or content change makes them unreachable at once. Never cached:
+middleware gave them (CSP, ETag), under the current content version, so any publish or content change makes them unreachable at
+once. Never cached:
 anything for a signed-in user (their session cookie is present), previews, responses that set
 cookies or say private/no-store, and anything but a 200 to GET or HEAD.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.text import compress_string
 
 from education import content_version
 
@@ -47,11 +53,17 @@ NEVER_CACHED_PREFIXES = (
 )
 
 # Bumped whenever the stored layout changes, so a new release never reads an old release's entries.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
+
+# Below this, gzip saves too little to be worth a second copy (GZipMiddleware uses the same floor).
+MIN_GZIP_BYTES = 200
+# What a local copy costs beyond its bytes (headers, keys), for the size limit.
+ENTRY_OVERHEAD_BYTES = 1024
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
 
 def _key(request: HttpRequest, version: int) -> str:
-    # Origin matters to the API's CORS header; Accept-Encoding is handled by the compressor outside.
+    # Origin matters to the API's CORS header; both encodings live in one entry.
     raw = f"{request.get_host()}|{request.get_full_path()}|{request.headers.get('Origin', '')}"
     return f"page:{ENTRY_FORMAT}:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
@@ -85,39 +97,123 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         if not settings.PAGE_CACHE_ENABLED:
-            return self._public(self.get_response(request))
+            return _public(self.get_response(request))
+        # The version is the only round trip a hit needs when this worker served the page lately.
         key = _key(request, content_version.current())
-        stored = cache.get(key)
-        if isinstance(stored, tuple) and len(stored) == 2:
-            return self._public(self._from_cache(request, *stored))
+        entry = local_copies.get(key)
+        if entry is None:
+            entry = Entry.unpack(cache.get(key))
+            if entry is not None:
+                local_copies.put(key, entry)
+        if entry is not None:
+            return entry.respond(request, "hit")
         response = self.get_response(request)
-        if _shareable(response):
-            if "ETag" not in response:
-                set_response_etag(response)
-            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
-            response["X-Cache"] = "miss"
-            self._public(response)
-        return response
+        if not _shareable(response):
+            return response
+        if "ETag" not in response:
+            set_response_etag(response)
+        entry = Entry.from_response(response)
+        cache.set(key, entry.pack(), settings.PAGE_CACHE_SECONDS)
+        local_copies.put(key, entry)
+        return entry.respond(request, "miss")
 
-    @staticmethod
-    def _from_cache(request: HttpRequest, content: bytes, headers: dict) -> HttpResponse:
-        response = HttpResponse(content)
-        for name, value in headers.items():
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored response: the body, the same body gzipped (made once, served to most browsers and
+    proxies), and the headers the inner middleware gave it. Cached pages hold no secrets (no CSRF
+    token, nothing per user), so compressing them cannot leak anything."""
+
+    body: bytes
+    gzipped: bytes | None
+    headers: dict
+
+    @classmethod
+    def from_response(cls, response: HttpResponse) -> "Entry":
+        body = response.content
+        gzipped = compress_string(body) if len(body) >= MIN_GZIP_BYTES else None
+        if gzipped is not None and len(gzipped) >= len(body):
+            gzipped = None
+        headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+        return cls(body, gzipped, headers)
+
+    def pack(self) -> tuple:
+        return (self.body, self.gzipped, self.headers)
+
+    @classmethod
+    def unpack(cls, stored) -> "Entry | None":
+        if isinstance(stored, tuple) and len(stored) == 3:
+            return cls(*stored)
+        return None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"") + ENTRY_OVERHEAD_BYTES
+
+    def respond(self, request: HttpRequest, cache_status: str) -> HttpResponse:
+        compressed = self.gzipped is not None and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+        response = HttpResponse(self.gzipped if compressed else self.body)
+        for name, value in self.headers.items():
             response[name] = value
-        response["X-Cache"] = "hit"
+        if self.gzipped is not None:
+            patch_vary_headers(response, ["Accept-Encoding"])
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+            # As Django's GZipMiddleware does: the bytes differ, the meaning does not.
+            if not response["ETag"].startswith("W/"):
+                response["ETag"] = "W/" + response["ETag"]
+        response["X-Cache"] = cache_status
         # The conditional-GET middleware sits inside this one, so answer revalidations here.
-        not_modified = get_conditional_response(
-            request, etag=headers.get("ETag"), last_modified=None, response=response
-        )
-        return not_modified
+        response = get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+        return _public(response, shared=True)
 
-    @staticmethod
-    def _public(response: HttpResponse) -> HttpResponse:
-        """Shared caches may keep a public page only as long as the purge setup allows."""
-        if getattr(response, "portal_cacheable", False) or response.get("X-Cache") == "hit":
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS, must_revalidate=True
-            )
-            patch_vary_headers(response, ["Cookie"])
-        return response
+
+class LocalCopies:
+    """The entries this worker served most recently, up to a size limit, so a hit does not carry
+    the page across from Redis each time. Keys hold the content version, so a copy can never be
+    served after a change: the version read from the shared cache moves on, and the copy is
+    simply never asked for again and ages out."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # threaded workers share one copy
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if entry.size > self.max_bytes:
+            return
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= previous.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > self.max_bytes:
+                _, oldest = self._entries.popitem(last=False)
+                self._bytes -= oldest.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+
+
+def _public(response: HttpResponse, shared: bool = False) -> HttpResponse:
+    """Shared caches may keep a public page only as long as the purge setup allows."""
+    if shared or getattr(response, "portal_cacheable", False):
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS, must_revalidate=True
+        )
+        patch_vary_headers(response, ["Cookie"])
+    return response

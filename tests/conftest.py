@@ -11,6 +11,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from education.models import HomePage, PortalSettings
+from portal import page_cache
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +25,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_cache():
     """Each test's database is rolled back, so nothing it cached may outlive it."""
     cache.clear()
+    page_cache.local_copies.clear()
     yield
     cache.clear()
+    page_cache.local_copies.clear()
 
 
 @pytest.fixture

@@ -128,6 +128,8 @@ else:
 # shares, so it is on by default only with Redis; dev (one process) turns it on too.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
 PAGE_CACHE_SECONDS = 24 * 3600  # content changes invalidate at once; this only bounds memory
+# Each worker keeps its most recent entries too, so a hit costs one small read of the content version.
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_MB", 16) * 1024 * 1024
 # How long a proxy or CDN may keep a public page. Leave 0 unless purging is set up
 # (FRONTEND_CACHE_PURGE_URL), or readers could see a page up to this long after a change.
 SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)

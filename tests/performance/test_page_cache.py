@@ -1,14 +1,18 @@
 """The page cache: fast for anonymous readers, never stale after a change, never shared when
 it must not be."""
 
+import gzip
+
 import pytest
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from education import content_version
 from education.models import GlossaryTerm
 from integrations.models import EmbedSettings
+from portal import page_cache
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +123,35 @@ def test_api_and_feed_are_cached_and_invalidated(client):
     assert "Cytokines API-FRESH" in client.get("/api/v2/pages/?limit=50&fields=title").content.decode()
     client.get("/feeds/updates/")
     assert "Cytokines API-FRESH" in client.get("/feeds/updates/").content.decode()
+
+
+def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
+    plain = client.get("/types/cytokines/")
+    compressed = client.get("/types/cytokines/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["X-Cache"] == "hit" and compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+    assert "Accept-Encoding" in compressed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    # Same meaning, different bytes: a weak validator that still revalidates either copy.
+    assert compressed["ETag"] == "W/" + plain["ETag"]
+    revalidated = client.get("/types/cytokines/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert revalidated.status_code == 304
+
+
+def test_a_change_made_through_another_instance_is_never_hidden_by_this_workers_copy(client):
+    first = client.get("/types/cytokines/")
+    assert client.get("/types/cytokines/")["X-Cache"] == "hit"
+    # Another app instance publishing only moves the shared version number; nothing here is told.
+    content_version.bump()
+    assert client.get("/types/cytokines/")["X-Cache"] == "miss"
+    assert client.get("/types/cytokines/").content == first.content
+
+
+def test_a_worker_keeps_only_as_many_local_copies_as_its_size_limit_allows():
+    copies = page_cache.LocalCopies(max_bytes=3 * (1000 + page_cache.ENTRY_OVERHEAD_BYTES))
+    for number in range(5):
+        copies.put(f"page-{number}", page_cache.Entry(b"x" * 1000, None, {}))
+    assert copies.get("page-0") is None and copies.get("page-1") is None
+    assert copies.get("page-4") is not None
+    copies.put("too-big", page_cache.Entry(b"x" * 10_000, None, {}))
+    assert copies.get("too-big") is None and copies.get("page-4") is not None
