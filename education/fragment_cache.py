@@ -5,19 +5,28 @@ the site grows."""
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 from education import content_version
+from portal.worker_memory import WorkerMemory
 
 FRAGMENT_SECONDS = 24 * 3600
+
+# Fragments and link targets this worker used lately, so a warm page asks Redis only for the version.
+# Callers must treat what they get as read-only: the same object serves the next request.
+worker_memory = WorkerMemory(settings.FRAGMENT_LOCAL_BYTES)
 
 
 def cached(name: str, build: Callable[[], Any]) -> Any:
     key = f"fragment:{content_version.current()}:{name}"
-    value = cache.get(key)
+    value = worker_memory.get(key)
     if value is None:
-        value = build()
-        cache.set(key, value, FRAGMENT_SECONDS)
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, FRAGMENT_SECONDS)
+        worker_memory.put(key, value)
     return value
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
 from education import content_version
+from education.fragment_cache import worker_memory
 
 NOT_LIVE = ""
 
@@ -21,8 +22,14 @@ NOT_LIVE = ""
 def page_urls(page_ids: list[str]) -> dict[str, str]:
     version = content_version.current()
     keys = {page_id: f"link:{version}:{page_id}" for page_id in set(page_ids)}
-    found = cache.get_many(list(keys.values()))
-    urls = {page_id: found[key] for page_id, key in keys.items() if key in found}
+    urls = {page_id: url for page_id, key in keys.items() if (url := worker_memory.get(key)) is not None}
+    not_in_memory = [page_id for page_id in keys if page_id not in urls]
+    if not_in_memory:
+        found = cache.get_many([keys[page_id] for page_id in not_in_memory])
+        for page_id in not_in_memory:
+            if keys[page_id] in found:
+                urls[page_id] = found[keys[page_id]]
+                worker_memory.put(keys[page_id], urls[page_id])
     missing = [page_id for page_id in keys if page_id not in urls and page_id.isdigit()]
     if missing:
         pages = Page.objects.filter(pk__in=missing).only("id", "url_path", "live", "path", "depth", "locale_id")

@@ -8,8 +8,6 @@ cookies or say private/no-store, and anything but a 200 to GET or HEAD.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
 from education import content_version
+from portal.worker_memory import WorkerMemory
 
 # Everything the inner middleware added on the way out is kept, so a hit can skip it all.
 CACHED_HEADERS = (
@@ -57,8 +56,6 @@ ENTRY_FORMAT = 3
 
 # Below this, gzip saves too little to be worth a second copy (GZipMiddleware uses the same floor).
 MIN_GZIP_BYTES = 200
-# What a local copy costs beyond its bytes (headers, keys), for the size limit.
-ENTRY_OVERHEAD_BYTES = 1024
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
 
@@ -148,7 +145,7 @@ class Entry:
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"") + ENTRY_OVERHEAD_BYTES
+        return len(self.body) + len(self.gzipped or b"") + sum(len(value) for value in self.headers.values())
 
     def respond(self, request: HttpRequest, cache_status: str) -> HttpResponse:
         compressed = self.gzipped is not None and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
@@ -168,45 +165,8 @@ class Entry:
         return _public(response, shared=True)
 
 
-class LocalCopies:
-    """The entries this worker served most recently, up to a size limit, so a hit does not carry
-    the page across from Redis each time. Keys hold the content version, so a copy can never be
-    served after a change: the version read from the shared cache moves on, and the copy is
-    simply never asked for again and ages out."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()  # threaded workers share one copy
-
-    def get(self, key: str) -> Entry | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        if entry.size > self.max_bytes:
-            return
-        with self._lock:
-            previous = self._entries.pop(key, None)
-            if previous is not None:
-                self._bytes -= previous.size
-            self._entries[key] = entry
-            self._bytes += entry.size
-            while self._bytes > self.max_bytes:
-                _, oldest = self._entries.popitem(last=False)
-                self._bytes -= oldest.size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-
-local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+# The entries this worker served lately: a hit then needs no page carried across from Redis.
+local_copies = WorkerMemory(settings.PAGE_CACHE_LOCAL_BYTES, size_of=lambda entry: entry.size)
 
 
 def _public(response: HttpResponse, shared: bool = False) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from wagtail.models import Page, Site
 
+from education import fragment_cache
 from education.models import HomePage, PortalSettings
 from portal import page_cache
 
@@ -24,11 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test's database is rolled back, so nothing it cached may outlive it."""
-    cache.clear()
-    page_cache.local_copies.clear()
+    _forget_everything_cached()
     yield
+    _forget_everything_cached()
+
+
+def _forget_everything_cached():
     cache.clear()
     page_cache.local_copies.clear()
+    fragment_cache.worker_memory.clear()
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from education import content_version
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
-from education.fragment_cache import cached, page_link
+from education.fragment_cache import cached, page_link, worker_memory
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
 from portal.page_cache import mark_cacheable
@@ -119,7 +120,18 @@ class HomePage(PortalPage):
         if not path_components:
             return super().route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        page = Page.objects.filter(url_path=url_path).specific().first()
+        # Which page (and which type) sits at a path is kept per content version, so a warm
+        # worker loads the page itself in one query instead of two.
+        key = f"route:{content_version.current()}:{url_path}"
+        found = worker_memory.get(key)
+        if found is None:
+            found = Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first() or ()
+            worker_memory.put(key, found)
+        if not found:
+            raise Http404
+        content_type_id, pk = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=pk).first() if model else None
         if page is None or not page.live:
             raise Http404
         return RouteResult(page)

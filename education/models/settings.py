@@ -1,3 +1,5 @@
+import copy
+
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -13,6 +15,20 @@ DEFAULT_STANDARD_NOTE = (
 @register_setting(icon="site")
 class PortalSettings(BaseSiteSetting):
     """Contact details and the standard note, shown on every page; one change updates them all."""
+
+    @classmethod
+    def for_site(cls, site):
+        """Kept in each worker's memory per content version (saving these settings moves it),
+        instead of one query per page view. Each caller gets its own copy to attach a request to."""
+        from education import content_version
+        from education.fragment_cache import worker_memory
+
+        key = f"portal-settings:{content_version.current()}:{site.pk}"
+        kept = worker_memory.get(key)
+        if kept is None:
+            kept = super().for_site(site)
+            worker_memory.put(key, kept)
+        return copy.copy(kept)
 
     organisation_name = models.CharField(
         max_length=120, default="Your clinic", help_text="Shown in the header and on handouts."

@@ -54,12 +54,16 @@ MIDDLEWARE = [
     "portal.request_id.RequestIdMiddleware",
     "portal.security_headers.SecurityHeadersMiddleware",
     "portal.faults.DatabaseUnavailableMiddleware",
+    # One read of the content version for everything this request caches or looks up.
+    "education.content_version.PinVersionMiddleware",
     # Before everything that a stored page already went through (CSP, sessions, ETags…).
     "portal.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware has refused hosts that are not allowed.
+    "education.site_lookup.CurrentSiteMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +134,8 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
 PAGE_CACHE_SECONDS = 24 * 3600  # content changes invalidate at once; this only bounds memory
 # Each worker keeps its most recent entries too, so a hit costs one small read of the content version.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_MB", 16) * 1024 * 1024
+# The same for menus, rendered page bodies and link targets, used when pages are rendered.
+FRAGMENT_LOCAL_BYTES = env_int("FRAGMENT_LOCAL_MB", 16) * 1024 * 1024
 # How long a proxy or CDN may keep a public page. Leave 0 unless purging is set up
 # (FRONTEND_CACHE_PURGE_URL), or readers could see a page up to this long after a change.
 SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from education import content_version
 from education.models import GlossaryTerm
 from integrations.models import EmbedSettings
-from portal import page_cache
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -145,13 +144,3 @@ def test_a_change_made_through_another_instance_is_never_hidden_by_this_workers_
     content_version.bump()
     assert client.get("/types/cytokines/")["X-Cache"] == "miss"
     assert client.get("/types/cytokines/").content == first.content
-
-
-def test_a_worker_keeps_only_as_many_local_copies_as_its_size_limit_allows():
-    copies = page_cache.LocalCopies(max_bytes=3 * (1000 + page_cache.ENTRY_OVERHEAD_BYTES))
-    for number in range(5):
-        copies.put(f"page-{number}", page_cache.Entry(b"x" * 1000, None, {}))
-    assert copies.get("page-0") is None and copies.get("page-1") is None
-    assert copies.get("page-4") is not None
-    copies.put("too-big", page_cache.Entry(b"x" * 10_000, None, {}))
-    assert copies.get("too-big") is None and copies.get("page-4") is not None

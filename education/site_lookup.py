@@ -1,0 +1,41 @@
+"""The Site serving a request, from this worker's memory.
+
+Wagtail looks the Site up in the database on every request, then loads its root page and the
+root page's own type. All three change only when a site or page is saved, which moves the content
+version, so each worker keeps them per version and hands Wagtail the answer before it asks.
+"""
+
+from django.http import HttpRequest
+
+from wagtail.models import Site
+
+from education import content_version
+from education.fragment_cache import worker_memory
+
+NO_SITE = "no-site"
+# Liveness and readiness must not depend on the database; files need no site, and the admin
+# (signed-in, never cached) looks its site up only where it needs one.
+NOT_LOOKED_UP = ("/healthz", "/readyz", "/static/", "/media/", "/admin/")
+
+
+def site_for(request: HttpRequest) -> Site | None:
+    key = f"site:{content_version.current()}:{request.get_host()}:{request.get_port()}"
+    site = worker_memory.get(key)
+    if site is None:
+        site = Site._find_for_request(request)  # noqa: SLF001 - Wagtail's own lookup, made once per version
+        if site is not None:
+            site.root_page.specific  # noqa: B018 - loaded now so it is kept with the site
+        worker_memory.put(key, site if site is not None else NO_SITE)
+    return None if site == NO_SITE else site
+
+
+class CurrentSiteMiddleware:
+    """Sets the attribute Wagtail's Site.find_for_request reads first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if not request.path_info.startswith(NOT_LOOKED_UP):
+            request._wagtail_site = site_for(request)
+        return self.get_response(request)
