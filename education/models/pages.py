@@ -22,6 +22,7 @@ from wagtail.url_routing import RouteResult
 from education import content_version
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
 from education.fragment_cache import cached, page_link, worker_memory
+from education.public import view_restrictions
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
 from portal.page_cache import mark_cacheable
@@ -75,6 +76,9 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
                 ObjectList(cls.settings_panels, heading="Settings"),
             ]
         )
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

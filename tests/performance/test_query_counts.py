@@ -11,12 +11,17 @@ from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
+# The issue allows 10. A warm worker needs only the page itself: the home page is the site's root,
+# kept with the site, so it needs none. Raise these only with a reason.
 LIMITS = {
-    "/": 10,
-    "/types/": 10,
-    "/types/checkpoint-inhibitors/": 10,
-    "/where-it-is-used/cancer/": 10,
-    "/what-is-immunotherapy/": 10,
+    "/": 0,
+    "/types/": 1,
+    "/types/checkpoint-inhibitors/": 1,
+    "/where-it-is-used/cancer/": 1,
+    "/what-is-immunotherapy/": 1,
+    "/faqs/": 3,
+    "/glossary/": 2,
+    "/references/": 5,
 }
 
 
@@ -43,7 +48,7 @@ def grow_the_site(extra: int = 40) -> None:
 
 @pytest.mark.parametrize(("path", "limit"), LIMITS.items())
 def test_uncached_page_renders_in_few_queries(client, path, limit):
-    assert queries_for(client, path) <= limit
+    assert queries_for(client, path) == limit
 
 
 def test_query_counts_do_not_grow_with_content(client):
