@@ -73,6 +73,7 @@ WATCHED_MODELS = [
     "education.Reference",
     "education.PortalSettings",
     "integrations.EmbedSettings",
+    "portal_search.SearchSynonym",
     "wagtailimages.Image",
 ]
 

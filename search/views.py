@@ -1,7 +1,9 @@
 """Site search and the A–Z index: what patients use to find a page when they know only a word."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
@@ -14,6 +16,7 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
+from education.fragment_cache import cached
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from education.public import public_pages
 from portal.rate_limit import rate_limited
@@ -34,9 +37,10 @@ class Result:
     summary: str
 
 
-def _index_url(request, model, anchor: str) -> str:
+def _anchor_base(request, model) -> str:
+    """'/glossary/#', to which an entry's anchor is added; empty when there is no such page."""
     page = public_pages(request).type(model).first()
-    return f"{page.get_url(request)}#{anchor}" if page else ""
+    return f"{page.get_url(request)}#" if page else ""
 
 
 def _find(request, query: CleanQuery) -> list[Result]:
@@ -45,6 +49,7 @@ def _find(request, query: CleanQuery) -> list[Result]:
     backend = get_search_backend()
     asked = {word.lower() for word in [*query.words, *query.expansions]}
     whole_query = query.text.lower()
+    glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
     named_terms, other_terms = [], []
     for term in backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS]:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
@@ -52,14 +57,14 @@ def _find(request, query: CleanQuery) -> list[Result]:
         # otherwise 'Keytruda' would list every term defined with 'inhibitor'.
         if not asked & {word.lower() for word in WORD.findall(" ".join(forms))}:
             continue
-        result = Result("Word list", term.term, _index_url(request, GlossaryPage, term.slug), term.definition)
+        result = Result("Word list", term.term, glossary_url and glossary_url + term.slug, term.definition)
         (named_terms if whole_query in forms else other_terms).append(result)
     pages = [
         Result("Page", page.title, page.get_url(request), page.search_description)
         for page in public_pages(request).search(text, operator="or")[:MAX_PAGE_HITS]
     ]
     faqs = [
-        Result("Question", faq.question, _index_url(request, FAQIndexPage, f"faq-{faq.key}"), strip_tags(faq.answer))
+        Result("Question", faq.question, faqs_url and f"{faqs_url}faq-{faq.key}", strip_tags(faq.answer))
         for faq in backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS]
     ]
     return [result for result in [*named_terms, *pages, *other_terms, *faqs] if result.url]
@@ -87,6 +92,30 @@ def _count(search_query: Query, query: CleanQuery, found: bool) -> None:
             UnansweredSearch.objects.filter(pk=row.pk).update(count=F("count") + 1)
 
 
+def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
+    """The query as understood (synonyms added, typos corrected) and its results."""
+    expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+    results = _find(request, query)
+    if not results:
+        correct_spelling(query, _vocabulary())
+        if query.corrected_from:
+            query.expansions.clear()
+            expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+            results = _find(request, query)
+    return query, results
+
+
+def _kept_answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
+    """Patients ask the same few questions ('fever', 'side effects'), and ranking thousands of
+    pages for a common word costs tens of milliseconds, so answers are kept under the content
+    version like the pages they list: a publish changes them at once. With the page cache off,
+    every search is answered afresh."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return _answer(request, query)
+    asked = hashlib.sha256(f"{request.get_host()}|{query.text}".encode()).hexdigest()
+    return cached(f"search:{asked}", lambda: _answer(request, query))
+
+
 @require_safe
 @rate_limited("search")
 def search(request):
@@ -95,18 +124,13 @@ def search(request):
     # The page has its own, larger search form; a second one in the header would only confuse.
     context = {"query": query, "results": None, "promoted": [], "show_header_search": False}
     if query.words:
-        expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
-        results = _find(request, query)
-        if not results:
-            correct_spelling(query, _vocabulary())
-            if query.corrected_from:
-                query.expansions.clear()
-                expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
-                results = _find(request, query)
+        # Treat both as read-only: a kept answer serves later requests too.
+        query, results = _kept_answer(request, query)
         search_query = Query.get(query.text)
         promoted = [pick.page for pick in search_query.editors_picks.select_related("page") if pick.page.live]
         _count(search_query, query, found=bool(results or promoted))
         context.update(
+            query=query,
             results=Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
             promoted=promoted,
             highlight_words=[*query.words, *query.expansions],
@@ -123,7 +147,7 @@ def search(request):
 def a_to_z(request):
     """Every page and glossary word, by first letter."""
     entries = [(page.title, page.get_url(request)) for page in public_pages(request).filter(depth__gt=2)]
-    glossary_url = _index_url(request, GlossaryPage, "")
+    glossary_url = _anchor_base(request, GlossaryPage)
     entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.all() if glossary_url]
     letters: dict[str, list] = {}
     for title, url in sorted(entries, key=lambda entry: entry[0].lower()):

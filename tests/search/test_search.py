@@ -2,6 +2,9 @@
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from search.models import SearchSynonym, UnansweredSearch
@@ -124,3 +127,40 @@ def test_a_to_z_lists_pages_and_glossary_words(client):
     assert 'href="/types/cytokines/"' in html
     assert 'href="/glossary/#t-cell"' in html
     assert html.index(">Cytokines<") < html.index(">Get help now<")
+
+
+class TestKeptAnswers:
+    """With the page cache on, a repeated question is answered from memory, and never stale."""
+
+    @pytest.fixture(autouse=True)
+    def page_cache_on(self, settings):
+        settings.PAGE_CACHE_ENABLED = True
+
+    def test_a_repeated_question_is_not_ranked_again_but_still_counted(self, client):
+        first = client.get("/search/?q=fever").content.decode()
+        with CaptureQueriesContext(connection) as captured:
+            second = client.get("/search/?q=fever").content.decode()
+        assert second == first
+        assert not [query for query in captured if "wagtailsearch_indexentry" in query["sql"]]
+        assert Query.get("fever").hits == 2
+
+    def test_a_publish_changes_the_answer_at_once(self, client):
+        assert "Cytokines" in client.get("/search/?q=cytokines").content.decode()
+        page_at("/types/cytokines/").unpublish()
+        assert 'href="/types/cytokines/"' not in client.get("/search/?q=cytokines").content.decode()
+
+    def test_a_new_synonym_changes_the_answer_at_once(self, client):
+        assert "No results" in client.get("/search/?q=zorblax").content.decode()
+        SearchSynonym.objects.create(term="zorblax", expansion="cytokines")
+        assert 'href="/types/cytokines/"' in client.get("/search/?q=zorblax").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only")
+def test_postgresql_search_uses_the_combined_index_and_does_not_send_the_vector_back(client):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'portal_search_title_body_gin'")
+        assert cursor.fetchone() is not None
+    with CaptureQueriesContext(connection) as captured:
+        assert "/types/cytokines/" in client.get("/search/?q=cytokines").content.decode()
+    searches = [query["sql"] for query in captured if "@@" in query["sql"]]
+    assert searches and not [sql for sql in searches if '"_vector_"' in sql]
