@@ -102,7 +102,8 @@ class Phase:
     # The /healthz rounds run just before each page's rounds, paired with that page.
     ceilings: dict[str, dict[str, Figures]] = field(default_factory=lambda: {mode: {} for mode in MODES})
     healthz_rounds: dict[str, list[Figures]] = field(default_factory=lambda: {mode: [] for mode in MODES})
-    search_single: Figures | None = None
+    # One client at a time: with the page cache on a repeated question's answer is kept; off, it is ranked afresh.
+    search_single: dict[str, Figures] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     cache_status: dict[str, str] = field(default_factory=dict)
 
@@ -317,11 +318,12 @@ class BenchRun:
                     phase.figures[mode][label] = page
                     phase.ceilings[mode][label] = median_round(ceiling_rounds)
                     phase.healthz_rounds[mode].extend(ceiling_rounds)
-                if mode == "uncached":
-                    phase.search_single, _ = self.wrk.measure(
+                if "Search" in labels:
+                    single, _ = self.wrk.measure(
                         server.base_url + paths["Search"], 1, self.args.seconds, 1, connections=1
                     )
-                    say(f"[{name}] search, one client: p95 {phase.search_single.p95_ms:.1f} ms")
+                    phase.search_single[mode] = single
+                    say(f"[{name}, {mode}] search, one client: p95 {single.p95_ms:.1f} ms")
                 if checks and mode == "cached":
                     self._page_checks(server, env)
             finally:
@@ -653,9 +655,11 @@ def _targets(report: Report) -> list[list[str]]:
     if len(report.phases) > 1:
         second = report.phases[1]
         is_postgres = "PostgreSQL" in report.settings.get("Database", "")
-        single = second.search_single
-        loaded = second.figures["uncached"].get("Search")
-        if single:
+        for mode, how in (("cached", "a question asked before (answer kept)"), ("uncached", "answered afresh")):
+            single = second.search_single.get(mode)
+            if not single:
+                continue
+            loaded = second.figures[mode].get("Search")
             measured = f"{single.p95_ms:.1f} ms for one client at a time"
             if loaded:
                 measured += f"; {loaded.p95_ms:.1f} ms under {CONNECTIONS} connections"
@@ -663,7 +667,8 @@ def _targets(report: Report) -> list[list[str]]:
                 measured += " (SQLite, not PostgreSQL)"
             rows.append(
                 [
-                    f"Search p95 < {SEARCH_P95_TARGET_MS:.0f} ms with {report.synthetic_pages:,} pages on PostgreSQL",
+                    f"Search p95 < {SEARCH_P95_TARGET_MS:.0f} ms with {report.synthetic_pages:,} pages on PostgreSQL, "
+                    + how,
                     measured,
                     _verdict(single.p95_ms < SEARCH_P95_TARGET_MS if is_postgres else None),
                 ]

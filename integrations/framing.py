@@ -7,11 +7,14 @@ the allowlisted origins to it, through django-csp's per-response update.
 
 from django.http import HttpRequest, HttpResponse
 
+from education.fragment_cache import cached
+
 from .models import EmbedSettings
 
 
 def allowed_origins(request: HttpRequest) -> list[str]:
-    return EmbedSettings.load(request_or_site=request).origins()
+    # Kept per content version (saving the settings moves it); a copy, as django-csp may extend it.
+    return list(cached("embed-origins", lambda: EmbedSettings.load(request_or_site=request).origins()))
 
 
 def mark_embeddable(response: HttpResponse, request: HttpRequest) -> HttpResponse:

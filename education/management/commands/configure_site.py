@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wagtail.models import Site
 
+from integrations.models import EmbedSettings
+
 
 class Command(BaseCommand):
     help = (
@@ -23,4 +25,6 @@ class Command(BaseCommand):
         if (site.hostname, site.port) != (address.hostname, port):
             site.hostname, site.port = address.hostname, port
             site.save()
+        # Created now rather than by the first embed view, whose save would empty every cache once.
+        EmbedSettings.load()
         self.stdout.write(f"Site address: {site.root_url}")
