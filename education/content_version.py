@@ -1,40 +1,50 @@
-"""One number that changes whenever anything a public page shows changes.
+"""Numbers that change whenever anything a public page shows changes.
 
-Cached pages and cached fragments (navigation, breadcrumbs, link targets) carry this number in
-their keys, so a publish, unpublish, move or delete, or a change to a snippet or setting, makes
-every cached copy unreachable at once: nothing is ever served stale, and nothing has to know
-which pages used the changed thing.
+Cached pages and cached fragments carry one of these numbers in their keys, so a change makes
+every cached copy that could show it unreachable at once: nothing is ever served stale, and
+nothing has to know which pages used the changed thing.
+
+- ALL moves on every change: a publish, unpublish, move or delete, a snippet, a setting, an image.
+  Whole pages, menus, listings and search answers are kept under it.
+- SHARED moves on the same changes except one: publishing a page that was already live at the
+  same address. Only that page's own text changed; every other page's links to it still work.
+  A page's own body (see the body_fragment tag) is kept under SHARED and the page's revision,
+  so after an editor publishes a page the other pages' bodies need not be rendered again.
 """
 
 import threading
 import time
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-VERSION_KEY = "content:version"
+ALL = "all"
+SHARED = "shared"
+KEYS = {ALL: "content:version", SHARED: "content:version:shared"}
 
-# Within one request the version is read once (PinVersionMiddleware): a page's menus, fragments
+# Within one request each number is read once (PinVersionMiddleware): a page's menus, fragments
 # and links then all come from the same moment, for one round trip instead of one per fragment.
 _pinned = threading.local()
 
 
-def current() -> int:
-    version = getattr(_pinned, "version", None)
-    if version is None:
-        version = _read()
-        if getattr(_pinned, "active", False):
-            _pinned.version = version
+def current(scope: str = ALL) -> int:
+    pinned = getattr(_pinned, "versions", None)
+    if pinned is not None and scope in pinned:
+        return pinned[scope]
+    version = _read(KEYS[scope])
+    if pinned is not None:
+        pinned[scope] = version
     return version
 
 
-def _read() -> int:
-    version = cache.get(VERSION_KEY)
+def _read(key: str) -> int:
+    version = cache.get(key)
     if version is None:
         # A new cache (or one that lost its keys) starts a new series: never reuse old keys.
-        version = cache.get_or_set(VERSION_KEY, _fresh_start(), None) or _fresh_start()
+        version = cache.get_or_set(key, _fresh_start(), None) or _fresh_start()
     return version
 
 
@@ -42,12 +52,30 @@ def _fresh_start() -> int:
     return int(time.time() * 1000)
 
 
-def bump(**kwargs) -> None:
-    _pinned.version = None  # a request that changed content sees its own change
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, _fresh_start(), None)
+def bump(scopes: tuple[str, ...] = (ALL, SHARED), **kwargs) -> None:
+    pinned = getattr(_pinned, "versions", None)
+    for scope in scopes:
+        if pinned is not None:
+            pinned.pop(scope, None)  # a request that changed content sees its own change
+        try:
+            cache.incr(KEYS[scope])
+        except ValueError:
+            cache.set(KEYS[scope], _fresh_start(), None)
+
+
+def _note_address_and_liveness(sender, instance, raw=False, **kwargs) -> None:
+    """Before a page is saved: will its address or live state change? Other pages link to it."""
+    if raw or not isinstance(instance, Page):
+        return
+    before = Page.objects.filter(pk=instance.pk).values_list("url_path", "live").first() if instance.pk else None
+    instance._portal_links_change = before != (instance.url_path, instance.live)
+
+
+def _published(sender, instance, **kwargs) -> None:
+    if getattr(instance, "_portal_links_change", True):
+        bump()
+    else:
+        bump(scopes=(ALL,))
 
 
 class PinVersionMiddleware:
@@ -55,11 +83,11 @@ class PinVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _pinned.active, _pinned.version = True, None
+        _pinned.versions = {}
         try:
             return self.get_response(request)
         finally:
-            _pinned.active, _pinned.version = False, None
+            _pinned.versions = None
 
 
 # What a public page shows: pages themselves, and the shared things templates read.
@@ -75,11 +103,13 @@ WATCHED_MODELS = [
     "integrations.EmbedSettings",
     "portal_search.SearchSynonym",
     "wagtailimages.Image",
+    "wagtaildocs.Document",
 ]
 
 
 def connect() -> None:
-    page_published.connect(bump, dispatch_uid="content_version_published")
+    pre_save.connect(_note_address_and_liveness, dispatch_uid="content_version_page_links")
+    page_published.connect(_published, dispatch_uid="content_version_published")
     page_unpublished.connect(bump, dispatch_uid="content_version_unpublished")
     post_page_move.connect(bump, dispatch_uid="content_version_moved")
     for model in WATCHED_MODELS:

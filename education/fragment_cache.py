@@ -18,8 +18,8 @@ FRAGMENT_SECONDS = 24 * 3600
 worker_memory = WorkerMemory(settings.FRAGMENT_LOCAL_BYTES)
 
 
-def cached(name: str, build: Callable[[], Any]) -> Any:
-    key = f"fragment:{content_version.current()}:{name}"
+def cached(name: str, build: Callable[[], Any], scope: str = content_version.ALL) -> Any:
+    key = f"fragment:{scope}:{content_version.current(scope)}:{name}"
     value = worker_memory.get(key)
     if value is None:
         value = cache.get(key)

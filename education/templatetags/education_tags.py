@@ -1,11 +1,14 @@
 """Site-wide navigation (in a fixed number of queries however large the site grows) and glossary marking."""
 
+import hashlib
+
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
+from education import content_version
 from education.fragment_cache import cached, page_link
 from education.glossary_marking import current_matcher, mark_terms
 from education.models import PortalSettings
@@ -166,3 +169,38 @@ def page_fragment(parser, token):
     nodelist = parser.parse(("end_page_fragment",))
     parser.delete_first_token()
     return PageFragmentNode(nodelist, bits[1].strip("\"'"))
+
+
+class BodyFragmentNode(template.Node):
+    def __init__(self, nodelist, depends_on: list[str]):
+        self.nodelist, self.depends_on = nodelist, depends_on
+
+    def render(self, context) -> str:
+        # A page's own body, with its glossary marks and links, changes with the page's revision
+        # or with the SHARED version (snippets, settings, images, any page's address or live
+        # state), not when another page's text is published. Anything else it shows must be
+        # named after depends_on, and is part of the key.
+        page, request = context.get("page"), context.get("request")
+        revision = getattr(page, "live_revision_id", None)
+        if revision is None or page.alias_of_id or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        shown = repr([context.get(name) for name in self.depends_on]).encode()
+        host = request.get_host() if request else ""
+        key = (
+            f"body:{page.pk}:{revision}:{'embed' if context.get('embed') else 'page'}:{host}:"
+            f"{hashlib.sha256(shown).hexdigest()[:16]}"
+        )
+        html = cached(key, lambda: self.nodelist.render(context), scope=content_version.SHARED)
+        return mark_safe(html)  # noqa: S308 (rendered template output)
+
+
+@register.tag
+def body_fragment(parser, token):
+    """{% body_fragment [depends_on name …] %}…{% end_body_fragment %}: the page's own body, kept
+    across other pages' publishes (see BodyFragmentNode)."""
+    bits = token.split_contents()
+    if len(bits) > 1 and bits[1] != "depends_on":
+        raise template.TemplateSyntaxError("Use {% body_fragment %} or {% body_fragment depends_on name … %}")
+    nodelist = parser.parse(("end_body_fragment",))
+    parser.delete_first_token()
+    return BodyFragmentNode(nodelist, bits[2:])
