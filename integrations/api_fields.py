@@ -4,19 +4,35 @@ from rest_framework import serializers
 
 from wagtail.contrib.settings.context_processors import settings as settings_context
 
+from education import content_version
+from education.fragment_cache import cached
 from education.glossary_marking import current_matcher, mark_terms
 
 
-def _render_context(serializer_field) -> dict:
+def _rendered(serializer_field, page, stream_field_name: str) -> str:
+    """A page's StreamField as HTML, kept like the page's body on the site: under the SHARED
+    content version and the page's revision, so another page's publish does not render it again."""
     request = serializer_field.context["request"]
-    return {"request": request, **settings_context(request)}
+
+    def render() -> str:
+        context = {"request": request, **settings_context(request)}
+        return str(getattr(page, stream_field_name).render_as_block(context=context))
+
+    revision = getattr(page, "live_revision_id", None)
+    if revision is None or page.alias_of_id:
+        return render()
+    key = f"api-stream:{page.pk}:{revision}:{stream_field_name}:{request.get_host()}"
+    return cached(key, render, scope=content_version.SHARED)
 
 
 class RenderedStreamField(serializers.Field):
     """A StreamField as the HTML a patient sees, with page links resolved and the site's phone numbers."""
 
-    def to_representation(self, value) -> str:
-        return str(value.render_as_block(context=_render_context(self)))
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, page) -> str:
+        return _rendered(self, page, self.field_name)
 
 
 class GlossaryTermsUsedField(serializers.Field):
@@ -27,8 +43,7 @@ class GlossaryTermsUsedField(serializers.Field):
         super().__init__(source="*", **kwargs)
 
     def to_representation(self, page) -> list[dict]:
-        html = str(getattr(page, self.stream_field_name).render_as_block(context=_render_context(self)))
-        _, used = mark_terms(html, current_matcher())
+        _, used = mark_terms(_rendered(self, page, self.stream_field_name), current_matcher())
         return [{"term": term.term, "slug": term.slug, "definition": term.definition} for term in used]
 
 

@@ -58,3 +58,14 @@ def test_a_therapy_pages_list_of_conditions_follows_a_renamed_condition(client):
     assert 'href="/where-it-is-used/cancer/"' in client.get("/types/checkpoint-inhibitors/").content.decode()
     publish("/where-it-is-used/cancer/", title="Cancer (renamed for this test)")
     assert "Cancer (renamed for this test)" in client.get("/types/checkpoint-inhibitors/").content.decode()
+
+
+def test_the_api_body_is_kept_the_same_way_and_follows_a_new_address(client):
+    page = page_at("/types/monoclonal-antibodies/")
+    url = f"/api/v2/pages/{page.pk}/"
+    assert 'href="/types/checkpoint-inhibitors/"' in client.get(url).json()["body"]
+    publish("/what-is-immunotherapy/", title="Another title")
+    assert 'href="/types/checkpoint-inhibitors/"' in client.get(url).json()["body"]
+    publish("/types/checkpoint-inhibitors/", slug="checkpoint-drugs")
+    body = client.get(url).json()["body"]
+    assert 'href="/types/checkpoint-drugs/"' in body and "checkpoint-inhibitors/" not in body
