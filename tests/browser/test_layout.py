@@ -105,7 +105,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(portal_server, new_page):
 def test_tab_order_reaches_help_link_and_navigation_before_main(portal_server, new_page):
     page = new_page()
     page.goto(portal_server + THERAPY_URL)
-    nav_hrefs = page.locator("nav.site-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    nav_hrefs = page.locator("nav.site-nav a:visible").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
     before_main: list[dict] = []
     first_in_main = None
@@ -128,6 +128,22 @@ def test_tab_order_reaches_help_link_and_navigation_before_main(portal_server, n
     assert nav_hrefs, f"the page has no main navigation (nav.site-nav) links. Tab order: {order}"
     reached_nav = [f["href"] for f in before_main if f["inMainNav"]]
     assert reached_nav == nav_hrefs, f"main navigation not all reached, in order, before main. Tab order: {order}"
+
+
+@pytest.mark.parametrize("java_script_enabled", [True, False])
+def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(portal_server, new_page, java_script_enabled):
+    page = new_page(width=375, height=700, java_script_enabled=java_script_enabled)
+    page.goto(portal_server + THERAPY_URL)
+    header_height = page.locator("header.site-header").bounding_box()["height"]
+    assert header_height < 200, f"the header takes {header_height:.0f} px of a 700 px phone screen"
+    expect(page.locator("h1")).to_be_in_viewport()
+    menu_links = page.locator("nav.site-nav a:visible")
+    expect(menu_links).to_have_count(0)
+    page.locator("nav.site-nav summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu_links.first).to_be_visible()
+    assert "Types of immunotherapy" in menu_links.all_inner_texts()
+    expect(page.locator("nav.site-nav a:visible[aria-current]")).to_have_count(1)
 
 
 @pytest.mark.parametrize("path", ["/", THERAPY_URL, "/faqs/"])
