@@ -8,6 +8,7 @@ cookies or say private/no-store, and anything but a 200 to GET or HEAD.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,6 +59,12 @@ ENTRY_FORMAT = 3
 MIN_GZIP_BYTES = 200
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
+# Render-once after a change: the lock outlives no render (a crashed one frees it in 10 s), and a
+# waiter renders the page itself after a second rather than wait longer.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 1.0
+RENDER_POLL_SECONDS = 0.01
+
 
 def _key(request: HttpRequest, version: int) -> str:
     # Origin matters to the API's CORS header; both encodings live in one entry.
@@ -97,13 +104,24 @@ class PageCacheMiddleware:
             return _public(self.get_response(request))
         # The version is the only round trip a hit needs when this worker served the page lately.
         key = _key(request, content_version.current())
-        entry = local_copies.get(key)
-        if entry is None:
-            entry = Entry.unpack(cache.get(key))
-            if entry is not None:
-                local_copies.put(key, entry)
+        entry = _stored(key)
         if entry is not None:
             return entry.respond(request, "hit")
+        # After a publish every reader misses at once. One request per address renders; the
+        # others wait for its entry instead of rendering the same page on the same cores.
+        lock = f"{key}:rendering"
+        holds_lock = cache.add(lock, 1, RENDER_LOCK_SECONDS)
+        if not holds_lock:
+            entry = _wait_for(key, lock)
+            if entry is not None:
+                return entry.respond(request, "hit")
+        try:
+            return self._render_and_store(request, key)
+        finally:
+            if holds_lock:
+                cache.delete(lock)
+
+    def _render_and_store(self, request: HttpRequest, key: str) -> HttpResponse:
         response = self.get_response(request)
         if not _shareable(response):
             return response
@@ -113,6 +131,27 @@ class PageCacheMiddleware:
         cache.set(key, entry.pack(), settings.PAGE_CACHE_SECONDS)
         local_copies.put(key, entry)
         return entry.respond(request, "miss")
+
+
+def _stored(key: str) -> "Entry | None":
+    entry = local_copies.get(key)
+    if entry is None:
+        entry = Entry.unpack(cache.get(key))
+        if entry is not None:
+            local_copies.put(key, entry)
+    return entry
+
+
+def _wait_for(key: str, lock: str) -> "Entry | None":
+    """The entry another request is rendering, once stored; None when it gave up (a 404, an
+    error, anything not shared: the lock goes without an entry) or took too long."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        entry = _stored(key)
+        if entry is not None or not cache.has_key(lock):
+            return entry
+    return None
 
 
 @dataclass(frozen=True)

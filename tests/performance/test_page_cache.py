@@ -6,12 +6,15 @@ import gzip
 import pytest
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from education import content_version
 from education.models import GlossaryTerm
 from integrations.models import EmbedSettings
+from portal import page_cache
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +147,49 @@ def test_a_change_made_through_another_instance_is_never_hidden_by_this_workers_
     content_version.bump()
     assert client.get("/types/cytokines/")["X-Cache"] == "miss"
     assert client.get("/types/cytokines/").content == first.content
+
+
+class TestRenderOnce:
+    """After a change, one request per address renders; the others wait for its entry."""
+
+    def lock_for(self, client, path):
+        client.get(path)
+        return page_cache._key(RequestFactory().get(path), content_version.current())
+
+    def test_a_request_waits_for_the_page_another_is_rendering(self, client, monkeypatch):
+        key = self.lock_for(client, "/types/cytokines/")
+        stored = cache.get(key)
+        cache.delete(key)
+        page_cache.local_copies.clear()
+        cache.add(f"{key}:rendering", 1, 10)
+        polls = []
+
+        def another_request_finishes(seconds):
+            polls.append(seconds)
+            if len(polls) == 3:
+                cache.set(key, stored)
+
+        monkeypatch.setattr(page_cache.time, "sleep", another_request_finishes)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/types/cytokines/")
+        assert response["X-Cache"] == "hit" and len(polls) == 3 and len(captured) == 0
+
+    def test_when_the_other_request_gives_up_the_waiter_renders_itself(self, client, monkeypatch):
+        key = self.lock_for(client, "/types/cytokines/")
+        cache.delete(key)
+        page_cache.local_copies.clear()
+        cache.add(f"{key}:rendering", 1, 10)
+        monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: cache.delete(f"{key}:rendering"))
+        response = client.get("/types/cytokines/")
+        assert response.status_code == 200 and response["X-Cache"] == "miss"
+
+    def test_a_stuck_render_delays_others_by_at_most_a_second(self, client, monkeypatch):
+        key = self.lock_for(client, "/types/cytokines/")
+        cache.delete(key)
+        page_cache.local_copies.clear()
+        cache.add(f"{key}:rendering", 1, 10)
+        clock = iter(range(0, 1000))
+        monkeypatch.setattr(page_cache.time, "monotonic", lambda: next(clock) * 0.1)
+        monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: None)
+        response = client.get("/types/cytokines/")
+        assert response["X-Cache"] == "miss"
