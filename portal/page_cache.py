@@ -50,6 +50,12 @@ NEVER_CACHED_PREFIXES = (
     "/search/",
     "/feedback/",
     "/documents/",
+    # Not stored either (not marked cacheable); skipping them saves the render lock's round trips.
+    "/a-z/",
+    "/handout/",
+    "/infobutton/",
+    "/sitemap.xml",
+    "/robots.txt",
 )
 
 # Bumped whenever the stored layout changes, so a new release never reads an old release's entries.
