@@ -9,24 +9,21 @@ from django.http import HttpRequest
 
 from wagtail.models import Site
 
-from education import content_version
-from education.fragment_cache import worker_memory
+from education.fragment_cache import remembered
 
-NO_SITE = "no-site"
 # Liveness and readiness must not depend on the database; files need no site, and the admin
 # (signed-in, never cached) looks its site up only where it needs one.
 NOT_LOOKED_UP = ("/healthz", "/readyz", "/static/", "/media/", "/admin/")
 
 
 def site_for(request: HttpRequest) -> Site | None:
-    key = f"site:{content_version.current()}:{request.get_host()}:{request.get_port()}"
-    site = worker_memory.get(key)
-    if site is None:
+    def find() -> Site | None:
         site = Site._find_for_request(request)  # noqa: SLF001 - Wagtail's own lookup, made once per version
         if site is not None:
             site.root_page.specific  # noqa: B018 - loaded now so it is kept with the site
-        worker_memory.put(key, site if site is not None else NO_SITE)
-    return None if site == NO_SITE else site
+        return site
+
+    return remembered(f"site:{request.get_host()}:{request.get_port()}", find)
 
 
 class CurrentSiteMiddleware:

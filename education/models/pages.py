@@ -19,9 +19,8 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from education import content_version
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
-from education.fragment_cache import cached, page_link, worker_memory
+from education.fragment_cache import cached, page_link, remembered
 from education.public import view_restrictions
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
@@ -126,11 +125,10 @@ class HomePage(PortalPage):
         url_path = self.url_path + "/".join(path_components) + "/"
         # Which page (and which type) sits at a path is kept per content version, so a warm
         # worker loads the page itself in one query instead of two.
-        key = f"route:{content_version.current()}:{url_path}"
-        found = worker_memory.get(key)
-        if found is None:
-            found = Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first() or ()
-            worker_memory.put(key, found)
+        found = remembered(
+            f"route:{url_path}",
+            lambda: Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first(),
+        )
         if not found:
             raise Http404
         content_type_id, pk = found

@@ -20,15 +20,9 @@ class PortalSettings(BaseSiteSetting):
     def for_site(cls, site):
         """Kept in each worker's memory per content version (saving these settings moves it),
         instead of one query per page view. Each caller gets its own copy to attach a request to."""
-        from education import content_version
-        from education.fragment_cache import worker_memory
+        from education.fragment_cache import remembered
 
-        key = f"portal-settings:{content_version.current()}:{site.pk}"
-        kept = worker_memory.get(key)
-        if kept is None:
-            kept = super().for_site(site)
-            worker_memory.put(key, kept)
-        return copy.copy(kept)
+        return copy.copy(remembered(f"portal-settings:{site.pk}", lambda: super(PortalSettings, cls).for_site(site)))
 
     organisation_name = models.CharField(
         max_length=120, default="Your clinic", help_text="Shown in the header and on handouts."
