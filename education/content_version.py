@@ -16,6 +16,7 @@ import threading
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from wagtail.models import Page
@@ -53,6 +54,15 @@ def _fresh_start() -> int:
 
 
 def bump(scopes: tuple[str, ...] = (ALL, SHARED), **kwargs) -> None:
+    """Move the numbers now, and again when the change commits. Between the two, another worker
+    still reads the old rows from the database: anything it renders then is kept under the
+    first new number, which the second move leaves behind before anyone could be served it."""
+    _increment(scopes)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _increment(scopes))
+
+
+def _increment(scopes: tuple[str, ...]) -> None:
     pinned = getattr(_pinned, "versions", None)
     for scope in scopes:
         if pinned is not None:
@@ -102,6 +112,7 @@ WATCHED_MODELS = [
     "education.PortalSettings",
     "integrations.EmbedSettings",
     "portal_search.SearchSynonym",
+    "wagtailsearchpromotions.SearchPromotion",
     "wagtailimages.Image",
     "wagtaildocs.Document",
 ]

@@ -66,10 +66,12 @@ MIN_GZIP_BYTES = 200
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
 # Render-once after a change: the lock outlives no render (a crashed one frees it in 10 s), and a
-# waiter renders the page itself after a second rather than wait longer.
+# waiter renders the page itself after two seconds rather than wait longer.
 RENDER_LOCK_SECONDS = 10
-RENDER_WAIT_SECONDS = 1.0
-RENDER_POLL_SECONDS = 0.01
+RENDER_WAIT_SECONDS = 2.0
+# Waiters look often at first (most renders take a few milliseconds), then less and less: under
+# load, a crowd polling every 10 ms took the cores the render it waited for needed.
+FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS = 0.005, 0.1
 
 
 def _key(request: HttpRequest, version: int) -> str:
@@ -152,8 +154,10 @@ def _wait_for(key: str, lock: str) -> "Entry | None":
     """The entry another request is rendering, once stored; None when it gave up (a 404, an
     error, anything not shared: the lock goes without an entry) or took too long."""
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    pause = FIRST_POLL_SECONDS
     while time.monotonic() < deadline:
-        time.sleep(RENDER_POLL_SECONDS)
+        time.sleep(pause)
+        pause = min(pause * 2, LONGEST_POLL_SECONDS)
         entry = _stored(key)
         if entry is not None or not cache.has_key(lock):
             return entry
