@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from wagtail.models import Site
+
 from education import content_version
 from portal.worker_memory import WorkerMemory
 
@@ -46,6 +48,9 @@ def remembered(name: str, build: Callable[[], Any], scope: str = content_version
 
 def page_link(page) -> dict:
     """What a menu, breadcrumb or listing shows of a page, cheap to cache."""
+    # page.url reads the sites' root paths from Redis on every call unless the page already
+    # holds them (Wagtail's cache_object): a listing rebuilt after a publish made one trip a link.
+    page._wagtail_cached_site_root_paths = remembered("site-root-paths", Site.get_site_root_paths)
     return {
         "pk": page.pk,
         "title": page.title,

@@ -2,9 +2,11 @@
 sitemap all read pages through this helper, so a draft or private page cannot leak through one
 channel that forgot a filter."""
 
+import functools
+import operator
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 
 from wagtail.models import Page, PageViewRestriction, Site
@@ -18,7 +20,27 @@ def public_pages(request: HttpRequest) -> PageQuerySet:
     site = Site.find_for_request(request)
     if site is None:
         return Page.objects.none()
-    return Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
+    return without_restricted(Page.objects.live().descendant_of(site.root_page, inclusive=True))
+
+
+def last_published(request: HttpRequest):
+    """When the site's newest public change was published (the API's Last-Modified, the feed's
+    updated date), kept per content version: each answer rebuilt after a publish asked again."""
+    host = request.get_host()
+    return cached(
+        f"last-published:{host}", lambda: public_pages(request).aggregate(latest=Max("last_published_at"))["latest"]
+    )
+
+
+def without_restricted(pages: PageQuerySet) -> PageQuerySet:
+    """pages.public(), but from the map of restricted paths kept per content version: Wagtail's
+    reads every restriction again for each queryset, which after a publish was one query more for
+    every menu, listing and API answer rebuilt. An alias of a restricted page is left out too,
+    as view_restrictions() treats it."""
+    paths = cached("restricted-paths", _restricted_paths)
+    if not paths:
+        return pages
+    return pages.exclude(functools.reduce(operator.or_, (Q(path__startswith=path) for path in paths)))
 
 
 def is_public(page: Page) -> bool:

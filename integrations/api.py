@@ -6,14 +6,13 @@ cheaply, and CORS headers only for allowlisted origins, never with credentials.
 
 from rest_framework.throttling import BaseThrottle
 
-from django.db.models import Max
 from django.utils.http import http_date
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
 from education.models import FAQ, GlossaryTerm
-from education.public import public_pages
+from education.public import last_published, public_pages
 from portal.page_cache import mark_cacheable
 from portal.rate_limit import seconds_to_wait
 
@@ -46,7 +45,7 @@ class ReadOnlyAPIMixin:
         return mark_cacheable(response) if response.status_code == 200 else response
 
     def last_modified(self, request):
-        return public_pages(request).aggregate(latest=Max("last_published_at"))["latest"]
+        return last_published(request)
 
 
 class PublicPagesAPIViewSet(ReadOnlyAPIMixin, PagesAPIViewSet):

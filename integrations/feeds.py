@@ -1,12 +1,11 @@
 """An Atom feed (RFC 4287) of new and updated pages, each with its review dates."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Max
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from education.models import PortalSettings
-from education.public import public_pages
+from education.public import last_published, public_pages
 from portal.page_cache import mark_cacheable
 
 FEED_LENGTH = 50
@@ -78,7 +77,7 @@ class UpdatedPagesFeed(Feed):
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-        latest = public_pages(request).aggregate(latest=Max("last_published_at"))["latest"]
+        latest = last_published(request)
         if latest:
             feed.feed["updateddate"] = latest
         return feed

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 
@@ -18,10 +17,11 @@ from wagtail.search.backends import get_search_backend
 
 from education.fragment_cache import cached
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
-from education.public import public_pages
+from education.public import public_pages, without_restricted
 from portal.rate_limit import rate_limited
 
-from .models import SearchSynonym, UnansweredSearch
+from . import counts
+from .models import SearchSynonym
 from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
 
 RESULTS_PER_PAGE = 10
@@ -77,24 +77,13 @@ def _find(request, query: CleanQuery) -> list[Result]:
 
 def _vocabulary() -> set[str]:
     def texts():
-        yield from Page.objects.live().public().values_list("title", flat=True)
-        yield from Page.objects.live().public().values_list("search_description", flat=True)
+        yield from without_restricted(Page.objects.live()).values_list("title", flat=True)
+        yield from without_restricted(Page.objects.live()).values_list("search_description", flat=True)
         yield from GlossaryTerm.objects.values_list("term", flat=True)
         yield from GlossaryTerm.objects.values_list("also_known_as", flat=True)
         yield from SearchSynonym.objects.values_list("term", flat=True)
 
     return site_vocabulary(texts)
-
-
-def _count(search_query: Query, query: CleanQuery, found: bool) -> None:
-    """Count the query for editors' reports; only the words are stored, never who searched."""
-    search_query.add_hit()
-    if not found:
-        with transaction.atomic():
-            row, _ = UnansweredSearch.objects.get_or_create(
-                query_string=query.text.lower()[:255], date=timezone.localdate()
-            )
-            UnansweredSearch.objects.filter(pk=row.pk).update(count=F("count") + 1)
 
 
 def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
@@ -110,42 +99,59 @@ def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
     return query, results
 
 
-def _kept_answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
+@dataclass(frozen=True)
+class Answer:
+    html: str
+    understood: str  # the query as understood: what the counts are kept under
+    found: bool
+
+
+def _render(request, query: CleanQuery) -> Answer:
+    query, results = _answer(request, query)
+    promoted = [pick.page for pick in Query.get(query.text).editors_picks.select_related("page") if pick.page.live]
+    context = {
+        **_page_context(query),
+        "results": Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+        "promoted": promoted,
+        "highlight_words": [*query.words, *query.expansions],
+    }
+    if not results:
+        context["popular_topics"] = _popular_topics(request)
+    return Answer(render_to_string("search/search.html", context, request), query.text, bool(results or promoted))
+
+
+def _kept_answer(request, query: CleanQuery) -> Answer:
     """Patients ask the same few questions ('fever', 'side effects'), and ranking thousands of
-    pages for a common word costs tens of milliseconds, so answers are kept under the content
-    version like the pages they list: a publish changes them at once. With the page cache off,
-    every search is answered afresh."""
-    if not settings.PAGE_CACHE_ENABLED:
-        return _answer(request, query)
-    asked = hashlib.sha256(f"{request.get_host()}|{query.text}".encode()).hexdigest()
-    return cached(f"search:{asked}", lambda: _answer(request, query))
+    pages for a common word costs tens of milliseconds, so the rendered answer is kept under the
+    content version like the pages it lists: a publish changes it at once. Editors (who see the
+    userbar) and sites with the page cache off get every answer afresh."""
+    if not settings.PAGE_CACHE_ENABLED or request.user.is_authenticated:
+        return _render(request, query)
+    asked = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
+    return cached(f"search-answer:{asked}", lambda: _render(request, query))
+
+
+def _page_context(query: CleanQuery) -> dict:
+    # The page has its own, larger search form; a second one in the header would only confuse.
+    return {"query": query, "results": None, "promoted": [], "show_header_search": False}
+
+
+def _popular_topics(request):
+    site = Site.find_for_request(request)
+    return without_restricted(site.root_page.get_children().live()).in_menu().order_by("path") if site else []
 
 
 @require_safe
 @rate_limited("search")
 def search(request):
-    raw = request.GET.get("q", "")
-    query = clean(raw)
-    # The page has its own, larger search form; a second one in the header would only confuse.
-    context = {"query": query, "results": None, "promoted": [], "show_header_search": False}
-    if query.words:
-        # Treat both as read-only: a kept answer serves later requests too.
-        query, results = _kept_answer(request, query)
-        search_query = Query.get(query.text)
-        promoted = [pick.page for pick in search_query.editors_picks.select_related("page") if pick.page.live]
-        _count(search_query, query, found=bool(results or promoted))
-        context.update(
-            query=query,
-            results=Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
-            promoted=promoted,
-            highlight_words=[*query.words, *query.expansions],
+    query = clean(request.GET.get("q", ""))
+    if not query.words:
+        return render(
+            request, "search/search.html", {**_page_context(query), "popular_topics": _popular_topics(request)}
         )
-    if not context["results"]:
-        site = Site.find_for_request(request)
-        context["popular_topics"] = (
-            site.root_page.get_children().live().public().in_menu().order_by("path") if site else []
-        )
-    return render(request, "search/search.html", context)
+    answer = _kept_answer(request, query)
+    counts.record(answer.understood, answer.found)
+    return HttpResponse(answer.html)
 
 
 @require_safe

@@ -21,7 +21,7 @@ from wagtail.url_routing import RouteResult
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
 from education.fragment_cache import cached, page_link, remembered
-from education.public import view_restrictions
+from education.public import view_restrictions, without_restricted
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
 from portal.page_cache import mark_cacheable
@@ -195,7 +195,7 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
         # The link is entered once, on the therapy page; this is its reverse side.
         context["therapy_types"] = cached(
             f"therapy-types:{self.pk}",
-            lambda: [page_link(page) for page in self.therapy_types.live().public().order_by("path")],
+            lambda: [page_link(page) for page in without_restricted(self.therapy_types.live()).order_by("path")],
         )
         return context
 
@@ -271,7 +271,7 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context["conditions"] = cached(
             f"conditions:{self.pk}",
-            lambda: [page_link(page) for page in self.used_for.live().public().order_by("path")],
+            lambda: [page_link(page) for page in without_restricted(self.used_for.live()).order_by("path")],
         )
         return context
 
@@ -329,7 +329,9 @@ class ReferenceIndexPage(PortalPage):
             base_content_type=ContentType.objects.get_for_model(Page),
         ).values_list("to_object_id", "object_id")
         page_ids = {int(page_id) for _, page_id in links}
-        pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).order_by("path")}
+        pages = {
+            page.pk: page for page in without_restricted(Page.objects.live()).filter(pk__in=page_ids).order_by("path")
+        }
         citing = defaultdict(list)
         for reference_id, page_id in links:
             page = pages.get(int(page_id))

@@ -9,9 +9,10 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from education import content_version
-from education.fragment_cache import cached, page_link
+from education.fragment_cache import cached, page_link, remembered
 from education.glossary_marking import current_matcher, mark_terms
 from education.models import PortalSettings
+from education.public import without_restricted
 from education.structured_data import as_script, page_structured_data
 
 register = template.Library()
@@ -36,7 +37,7 @@ def home_url(context) -> str:
 def _top_level(root: Page) -> list[dict]:
     return cached(
         f"top-level:{root.pk}",
-        lambda: [page_link(page) for page in root.get_children().live().public().order_by("path")],
+        lambda: [page_link(page) for page in without_restricted(root.get_children().live()).order_by("path")],
     )
 
 
@@ -79,7 +80,7 @@ def page_listing(page: Page) -> list[dict]:
     """A page's live, public children with their summaries, for hubs and the home page."""
     return cached(
         f"children:{page.pk}",
-        lambda: [page_link(child) for child in page.get_children().live().public().order_by("path")],
+        lambda: [page_link(child) for child in without_restricted(page.get_children().live()).order_by("path")],
     )
 
 
@@ -150,13 +151,16 @@ class PageFragmentNode(template.Node):
     def render(self, context) -> str:
         # The page's own content is the costly part of rendering it: a live page's is rendered
         # once per content version. A preview shows unsaved changes, so it is always fresh.
+        # Kept in this worker only: with the page cache on, the whole page is kept in Redis
+        # already, and sharing this part too only added two round trips to every page rendered
+        # after a publish.
         page, request = context.get("page"), context.get("request")
         if page is None or page.pk is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the host used.
         host = request.get_host() if request else ""
         key = f"{self.name}:{page.pk}:{'embed' if context.get('embed') else 'page'}:{host}"
-        return mark_safe(cached(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
+        return mark_safe(remembered(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
 
 
 @register.tag

@@ -185,6 +185,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Immunotherapy patient information")
 # The origin only: a sub-path here would be repeated in emails and image URLs.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Each worker writes its search counts (for editors' reports) at most this often; see search/counts.py.
+SEARCH_COUNTS_FLUSH_SECONDS = env_int("SEARCH_COUNTS_FLUSH_SECONDS", 60)
 # Wagtail's database backend (full-text search on PostgreSQL, FTS5 on SQLite), made leaner on PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend"}}
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

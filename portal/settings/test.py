@@ -23,3 +23,5 @@ WHITENOISE_AUTOREFRESH = True
 RATE_LIMITS_ENABLED = False
 # Test databases roll back between tests but the cache does not; the cache tests switch it on.
 PAGE_CACHE_ENABLED = False
+# Each search's count is written at once, so tests can read it back; the batching test sets a delay.
+SEARCH_COUNTS_FLUSH_SECONDS = 0

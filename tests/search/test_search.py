@@ -1,12 +1,15 @@
 """Site search: what patients type finds the right page; bad input never breaks it."""
 
+from unittest.mock import Mock
+
 import pytest
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
+from search import counts
 from search.models import SearchSynonym, UnansweredSearch
 from search.query import MAX_QUERY_LENGTH, clean
 from tests.conftest import page_at
@@ -113,6 +116,32 @@ def test_queries_are_counted_without_personal_data(client):
     assert "203.0.113.7" not in str(UnansweredSearch.objects.values())
 
 
+class TestCountsInBatches:
+    """Each worker adds its counts up and writes them together, so a kept answer costs no writes."""
+
+    @pytest.fixture(autouse=True)
+    def write_once_a_minute(self, settings):
+        settings.SEARCH_COUNTS_FLUSH_SECONDS = 60
+        counts.flush()  # start the minute now, with nothing pending
+
+    def test_counts_wait_for_the_minute_then_all_arrive(self, client):
+        for query in ("fever", "Fever", "zzqxv"):
+            client.get("/search/", {"q": query})
+        assert Query.get("fever").hits == 0 and not UnansweredSearch.objects.exists()
+        counts.flush()
+        assert Query.get("fever").hits == 2
+        assert UnansweredSearch.objects.get(query_string="zzqxv").count == 1
+
+    def test_counts_are_kept_while_the_database_is_unavailable(self, client, monkeypatch):
+        client.get("/search/", {"q": "fever"})
+        monkeypatch.setattr(counts, "_write", Mock(side_effect=OperationalError("server closed the connection")))
+        counts.flush()
+        monkeypatch.undo()
+        client.get("/search/", {"q": "fever"})
+        counts.flush()
+        assert Query.get("fever").hits == 2
+
+
 def test_promoted_result_is_shown_first(client):
     query = Query.get("fever")
     SearchPromotion.objects.create(query=query, page=page_at("/get-help-now/"), sort_order=0)
@@ -136,13 +165,32 @@ class TestKeptAnswers:
     def page_cache_on(self, settings):
         settings.PAGE_CACHE_ENABLED = True
 
-    def test_a_repeated_question_is_not_ranked_again_but_still_counted(self, client):
+    def test_a_repeated_question_is_answered_from_memory_and_still_counted(self, client):
         first = client.get("/search/?q=fever").content.decode()
         with CaptureQueriesContext(connection) as captured:
             second = client.get("/search/?q=fever").content.decode()
         assert second == first
-        assert not [query for query in captured if "wagtailsearch_indexentry" in query["sql"]]
+        # Nothing is searched, ranked or rendered again: the only queries left write the count.
+        searched = [query for query in captured if "wagtailsearch_indexentry" in query["sql"]]
+        assert not searched and not [query for query in captured if "wagtailcore_page" in query["sql"]]
         assert Query.get("fever").hits == 2
+
+    def test_each_results_page_is_kept_apart(self, client):
+        first_page = client.get("/search/?q=immunotherapy").content.decode()
+        second_page = client.get("/search/?q=immunotherapy&page=2").content.decode()
+        assert "Page 1 of" in first_page and "Page 2 of" in second_page
+
+    def test_editors_get_a_fresh_answer_and_readers_never_get_theirs(self, client, admin_user):
+        client.get("/search/?q=fever")
+        client.force_login(admin_user)
+        assert "wagtail-userbar" in client.get("/search/?q=fever").content.decode()
+        client.logout()
+        assert "wagtail-userbar" not in client.get("/search/?q=fever").content.decode()
+
+    def test_a_new_promotion_shows_at_once(self, client):
+        assert "Recommended" not in client.get("/search/?q=fever").content.decode()
+        SearchPromotion.objects.create(query=Query.get("fever"), page=page_at("/get-help-now/"), sort_order=0)
+        assert "Recommended" in client.get("/search/?q=fever").content.decode()
 
     def test_a_publish_changes_the_answer_at_once(self, client):
         assert "Cytokines" in client.get("/search/?q=cytokines").content.decode()
