@@ -49,8 +49,8 @@ def remembered(name: str, build: Callable[[], Any], scope: str = content_version
 def page_link(page) -> dict:
     """What a menu, breadcrumb or listing shows of a page, cheap to cache."""
     # page.url reads the sites' root paths from Redis on every call unless the page already
-    # holds them (Wagtail's cache_object): a listing rebuilt after a publish made one trip a link.
-    page._wagtail_cached_site_root_paths = remembered("site-root-paths", Site.get_site_root_paths)
+    # holds them: a listing rebuilt after a publish made one trip a link.
+    hold_site_root_paths(page)
     return {
         "pk": page.pk,
         "title": page.title,
@@ -59,3 +59,9 @@ def page_link(page) -> dict:
         "summary": page.search_description,
         "in_menu": page.show_in_menus,
     }
+
+
+def hold_site_root_paths(cache_object) -> None:
+    """Give a page or request the sites' root paths from this worker's memory. Wagtail reads them
+    from the cache object (its `cache_object`) before asking the shared cache, once per object."""
+    cache_object._wagtail_cached_site_root_paths = remembered("site-root-paths", Site.get_site_root_paths)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from wagtail.models import Site
 
-from education.fragment_cache import remembered
+from education.fragment_cache import hold_site_root_paths, remembered
 
 # Liveness and readiness must not depend on the database; files need no site, and the admin
 # (signed-in, never cached) looks its site up only where it needs one.
@@ -27,7 +27,7 @@ def site_for(request: HttpRequest) -> Site | None:
 
 
 class CurrentSiteMiddleware:
-    """Sets the attribute Wagtail's Site.find_for_request reads first."""
+    """Sets the attributes Wagtail's Site.find_for_request and Page.get_url(request) read first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,4 +35,5 @@ class CurrentSiteMiddleware:
     def __call__(self, request: HttpRequest):
         if not request.path_info.startswith(NOT_LOOKED_UP):
             request._wagtail_site = site_for(request)
+            hold_site_root_paths(request)
         return self.get_response(request)

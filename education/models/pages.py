@@ -20,7 +20,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
-from education.fragment_cache import cached, page_link, remembered
+from education.fragment_cache import cached, hold_site_root_paths, page_link, remembered
 from education.public import view_restrictions, without_restricted
 from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
 from integrations.panels import EmbedCodePanel
@@ -85,6 +85,7 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
         return context
 
     def serve(self, request, *args, **kwargs):
+        hold_site_root_paths(self)  # for page.full_url in the template, which has no request
         # A restricted page is only served to someone with a session, which the cache skips.
         return mark_cacheable(super().serve(request, *args, **kwargs))
 
