@@ -7,14 +7,17 @@ the moment a linked page is moved, renamed or unpublished. Links to pages that a
 render as plain text, so a patient never follows a link to a 404.
 """
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.utils.html import escape
 
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 from education import content_version
-from education.fragment_cache import worker_memory
+from education.fragment_cache import hold_site_root_paths, worker_memory
 
 NOT_LIVE = ""
 
@@ -33,11 +36,25 @@ def page_urls(page_ids: list[str]) -> dict[str, str]:
     missing = [page_id for page_id in keys if page_id not in urls and page_id.isdigit()]
     if missing:
         pages = Page.objects.filter(pk__in=missing).only("id", "url_path", "live", "path", "depth", "locale_id")
+        for page in pages:
+            hold_site_root_paths(page)
         resolved = {str(page.pk): (page.url or NOT_LIVE) if page.live else NOT_LIVE for page in pages}
         for page_id in missing:
             urls[page_id] = resolved.get(page_id, NOT_LIVE)
         cache.set_many({keys[page_id]: urls[page_id] for page_id in missing}, 3600)
     return urls
+
+
+def resolve_links_in(texts: Iterable[str]) -> None:
+    """Look up every page that many rich texts link to in one query, before they render one by
+    one (the FAQ page renders each answer on its own: one query per answer with a link)."""
+    ids = []
+    for text in texts:
+        for tag in FIND_A_TAG.findall(text):
+            attrs = extract_attrs(tag)
+            if attrs.get("linktype") == "page":
+                ids.append(str(attrs.get("id", "")))
+    page_urls(ids)
 
 
 class CachedPageLinkHandler(PageLinkHandler):

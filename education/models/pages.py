@@ -289,7 +289,11 @@ class FAQIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Imported here: the link handler's module loads Wagtail's page model when imported.
+        from education.page_links import resolve_links_in
+
         context["topics"] = [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
+        resolve_links_in(faq.answer for topic in context["topics"] for faq in topic.faqs.all())
         return context
 
 

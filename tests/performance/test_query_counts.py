@@ -68,7 +68,7 @@ AFTER_A_PUBLISH = {
     "/types/checkpoint-inhibitors/": 13,
     "/where-it-is-used/cancer/": 13,
     "/what-is-immunotherapy/": 11,
-    "/faqs/": 25,
+    "/faqs/": 14,
     "/glossary/": 11,
     "/references/": 13,
 }
