@@ -7,9 +7,12 @@ nothing has to know which pages used the changed thing.
 - ALL moves on every change: a publish, unpublish, move or delete, a snippet, a setting, an image.
   Whole pages, menus, listings and search answers are kept under it.
 - SHARED moves on the same changes except one: publishing a page that was already live at the
-  same address. Only that page's own text changed; every other page's links to it still work.
-  A page's own body (see the body_fragment tag) is kept under SHARED and the page's revision,
-  so after an editor publishes a page the other pages' bodies need not be rendered again.
+  same address, unless it is a site's root. Only that page's own text changed; every other page's
+  links to it still work. Kept under SHARED: a page's own body (see the body_fragment tag) with
+  the page's revision, so after an editor publishes a page the other pages' bodies need not be
+  rendered again; and what every request looks up before it renders anything (its site and the
+  site's root page, the settings, which page sits at an address, the restricted paths, the
+  glossary), so the first reader of each page after a publish does not look them all up again.
 """
 
 import threading
@@ -19,7 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 ALL = "all"
@@ -81,8 +84,13 @@ def _note_address_and_liveness(sender, instance, raw=False, **kwargs) -> None:
     instance._portal_links_change = before != (instance.url_path, instance.live)
 
 
+def _is_a_site_root(page: Page) -> bool:
+    """A site's root page is kept with its site, under SHARED."""
+    return Site.objects.filter(root_page_id=page.pk).exists()
+
+
 def _published(sender, instance, **kwargs) -> None:
-    if getattr(instance, "_portal_links_change", True):
+    if getattr(instance, "_portal_links_change", True) or _is_a_site_root(instance):
         bump()
     else:
         bump(scopes=(ALL,))

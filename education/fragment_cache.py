@@ -63,5 +63,8 @@ def page_link(page) -> dict:
 
 def hold_site_root_paths(cache_object) -> None:
     """Give a page or request the sites' root paths from this worker's memory. Wagtail reads them
-    from the cache object (its `cache_object`) before asking the shared cache, once per object."""
-    cache_object._wagtail_cached_site_root_paths = remembered("site-root-paths", Site.get_site_root_paths)
+    from the cache object (its `cache_object`) before asking the shared cache, once per object.
+    They change only with a site or a page's address, which move SHARED."""
+    cache_object._wagtail_cached_site_root_paths = remembered(
+        "site-root-paths", Site.get_site_root_paths, scope=content_version.SHARED
+    )

@@ -75,7 +75,7 @@ def _build(version: int) -> Matcher:
 
 def current_matcher() -> Matcher:
     """Rebuilt when the content version moves (a glossary change is one of the things that moves it)."""
-    return _build(content_version.current())
+    return _build(content_version.current(content_version.SHARED))
 
 
 def mark_terms(html: str, matcher: Matcher) -> tuple[str, list[Term]]:

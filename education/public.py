@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
+from education import content_version
 from education.fragment_cache import cached
 
 
@@ -37,7 +38,7 @@ def without_restricted(pages: PageQuerySet) -> PageQuerySet:
     reads every restriction again for each queryset, which after a publish was one query more for
     every menu, listing and API answer rebuilt. An alias of a restricted page is left out too,
     as view_restrictions() treats it."""
-    paths = cached("restricted-paths", _restricted_paths)
+    paths = _kept_restricted_paths()
     if not paths:
         return pages
     return pages.exclude(functools.reduce(operator.or_, (Q(path__startswith=path) for path in paths)))
@@ -55,10 +56,15 @@ def view_restrictions(page: Page) -> QuerySet:
     answer takes no query. Saving a restriction or a page moves the version."""
     if page.pk is None or not page.path:
         return Page.get_view_restrictions(page)  # an unsaved page in preview: ask the database
-    restricted = cached("restricted-paths", _restricted_paths)
+    restricted = _kept_restricted_paths()
     steps = Page.steplen
     ids = [id_ for end in range(steps, len(page.path) + 1, steps) for id_ in restricted.get(page.path[:end], ())]
     return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
+
+def _kept_restricted_paths() -> dict[str, list[int]]:
+    # Saving a restriction, or moving, creating or deleting a page, moves SHARED.
+    return cached("restricted-paths", _restricted_paths, scope=content_version.SHARED)
 
 
 def _restricted_paths() -> dict[str, list[int]]:

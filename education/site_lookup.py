@@ -1,14 +1,16 @@
 """The Site serving a request, from this worker's memory.
 
 Wagtail looks the Site up in the database on every request, then loads its root page and the
-root page's own type. All three change only when a site or page is saved, which moves the content
-version, so each worker keeps them per version and hands Wagtail the answer before it asks.
+root page's own type. All three change only when a site is saved, its root page is published or
+a page's address changes, which move the SHARED content version, so each worker keeps them per
+SHARED version and hands Wagtail the answer before it asks: another page's publish leaves them.
 """
 
 from django.http import HttpRequest
 
 from wagtail.models import Site
 
+from education import content_version
 from education.fragment_cache import hold_site_root_paths, remembered
 
 # Liveness and readiness must not depend on the database; files need no site, and the admin
@@ -23,7 +25,7 @@ def site_for(request: HttpRequest) -> Site | None:
             site.root_page.specific  # noqa: B018 - loaded now so it is kept with the site
         return site
 
-    return remembered(f"site:{request.get_host()}:{request.get_port()}", find)
+    return remembered(f"site:{request.get_host()}:{request.get_port()}", find, scope=content_version.SHARED)
 
 
 class CurrentSiteMiddleware:

@@ -69,15 +69,14 @@ def faq_page(faqs) -> dict:
     }
 
 
-def page_structured_data(page, request, organisation: str) -> list[dict]:
+def page_structured_data(page, request, organisation: str, ancestors: list[dict]) -> list[dict]:
+    """`ancestors` are the breadcrumbs' links (see education_tags.ancestor_links), home first."""
     url = request.build_absolute_uri(page.get_url(request))
     trail = [
-        ("Home" if ancestor.depth == 2 else ancestor.title, request.build_absolute_uri(ancestor.get_url(request)))
-        for ancestor in page.get_ancestors().filter(depth__gt=1)
+        ("Home" if position == 0 else link["title"], request.build_absolute_uri(link["url"]))
+        for position, link in enumerate(ancestors)
     ]
     blocks = [medical_web_page(page, url, organisation), breadcrumb_list([*trail, (page.title, url)])]
     if isinstance(page, FAQIndexPage):
-        from education.models import FAQ
-
-        blocks.append(faq_page(FAQ.objects.all()))
+        blocks.append(faq_page(faq for topic in page.topics for faq in topic.faqs.all()))
     return blocks

@@ -19,6 +19,7 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from education import content_version
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
 from education.fragment_cache import cached, hold_site_root_paths, page_link, remembered
 from education.public import view_restrictions, without_restricted
@@ -124,11 +125,13 @@ class HomePage(PortalPage):
         if not path_components:
             return super().route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        # Which page (and which type) sits at a path is kept per content version, so a warm
-        # worker loads the page itself in one query instead of two.
+        # Which page (and which type) sits at a path is kept per SHARED content version (any
+        # page's address or live state moves it), so a worker loads the page itself in one
+        # query instead of two, even right after another page's publish.
         found = remembered(
             f"route:{url_path}",
             lambda: Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first(),
+            scope=content_version.SHARED,
         )
         if not found:
             raise Http404
@@ -292,9 +295,14 @@ class FAQIndexPage(PortalPage):
         # Imported here: the link handler's module loads Wagtail's page model when imported.
         from education.page_links import resolve_links_in
 
-        context["topics"] = [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
-        resolve_links_in(faq.answer for topic in context["topics"] for faq in topic.faqs.all())
+        context["topics"] = self.topics
+        resolve_links_in(faq.answer for topic in self.topics for faq in topic.faqs.all())
         return context
+
+    @cached_property
+    def topics(self) -> list[FAQTopic]:
+        """The topics that have questions, each with its questions: read once for the page and its JSON-LD."""
+        return [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
 
 
 class GlossaryPage(PortalPage):

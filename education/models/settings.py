@@ -18,11 +18,17 @@ class PortalSettings(BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """Kept in each worker's memory per content version (saving these settings moves it),
+        """Kept in each worker's memory per SHARED content version (saving these settings moves it),
         instead of one query per page view. Each caller gets its own copy to attach a request to."""
+        from education import content_version
         from education.fragment_cache import remembered
 
-        return copy.copy(remembered(f"portal-settings:{site.pk}", lambda: super(PortalSettings, cls).for_site(site)))
+        kept = remembered(
+            f"portal-settings:{site.pk}",
+            lambda: super(PortalSettings, cls).for_site(site),
+            scope=content_version.SHARED,
+        )
+        return copy.copy(kept)
 
     organisation_name = models.CharField(
         max_length=120, default="Your clinic", help_text="Shown in the header and on handouts."

@@ -65,14 +65,19 @@ def footer_links(context) -> list[dict]:
     return [link for link in _top_level(root) if not link["in_menu"]] if root else []
 
 
-@register.inclusion_tag("components/breadcrumbs.html")
-def breadcrumbs(page: Page) -> dict:
+def ancestor_links(page: Page) -> list[dict]:
+    """The page's ancestors below the tree's root, home first: the breadcrumbs, shown to readers
+    and in the JSON-LD, from one cached list."""
     if page.depth <= 2:
-        return {"ancestors": [], "current": page}
-    ancestors = cached(
+        return []
+    return cached(
         f"breadcrumbs:{page.pk}", lambda: [page_link(ancestor) for ancestor in page.get_ancestors().filter(depth__gt=1)]
     )
-    return {"ancestors": ancestors, "current": page}
+
+
+@register.inclusion_tag("components/breadcrumbs.html")
+def breadcrumbs(page: Page) -> dict:
+    return {"ancestors": ancestor_links(page), "current": page}
 
 
 @register.simple_tag
@@ -111,7 +116,8 @@ def structured_data(context, page: Page) -> str:
     """The page's JSON-LD script tags, escaped so no content can end the script early."""
     request = context["request"]
     organisation = PortalSettings.for_request(request).organisation_name
-    return mark_safe("".join(as_script(data) for data in page_structured_data(page, request, organisation)))  # noqa: S308
+    blocks = page_structured_data(page, request, organisation, ancestor_links(page))
+    return mark_safe("".join(as_script(data) for data in blocks))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -3,6 +3,9 @@ address or an unpublished page reaches every link to it, and listings inside a b
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from education.templatetags import education_tags
 from tests.conftest import page_at
 
@@ -69,3 +72,22 @@ def test_the_api_body_is_kept_the_same_way_and_follows_a_new_address(client):
     publish("/types/checkpoint-inhibitors/", slug="checkpoint-drugs")
     body = client.get(url).json()["body"]
     assert 'href="/types/checkpoint-drugs/"' in body and "checkpoint-inhibitors/" not in body
+
+
+def test_publishing_the_home_page_shows_its_new_text_at_once(client):
+    # The site's root page is kept with the site for every request, under SHARED: publishing
+    # it at the same address must move SHARED, or the home page would show its old text.
+    client.get("/")
+    client.get("/types/")
+    publish("/", intro="<p>A new front-door sentence for this test.</p>")
+    assert "A new front-door sentence for this test." in client.get("/").content.decode()
+
+
+def test_publishing_another_page_keeps_what_every_request_looks_up(client):
+    client.get("/types/cytokines/")
+    publish("/what-is-immunotherapy/", title="What immunotherapy is (new title)")
+    with CaptureQueriesContext(connection) as captured:
+        assert "What immunotherapy is (new title)" in client.get("/types/cytokines/").content.decode()
+    tables_read = " ".join(query["sql"] for query in captured)
+    for table in ("wagtailcore_site", "education_portalsettings", "wagtailcore_pageviewrestriction"):
+        assert f'FROM "{table}"' not in tables_read
