@@ -15,11 +15,13 @@ from .models import EmbedSettings
 
 def allowed_origins(request: HttpRequest) -> list[str]:
     # Kept per content version (saving the settings moves it); a copy, as django-csp may extend it.
-    return list(cached(
+    return list(
+        cached(
             "embed-origins",
             lambda: EmbedSettings.load(request_or_site=request).origins(),
             scope=content_version.SHARED,
-        ))
+        )
+    )
 
 
 def mark_embeddable(response: HttpResponse, request: HttpRequest) -> HttpResponse:
