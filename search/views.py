@@ -1,7 +1,10 @@
 """Site search and the A–Z index: what patients use to find a page when they know only a word."""
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,13 +14,14 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_safe
 
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
+from wagtail.search.utils import normalise_query_string
 
-from education.fragment_cache import cached
+from education.fragment_cache import cached, page_link
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
-from education.public import public_pages, without_restricted
+from education.public import is_public, public_pages, without_restricted
 from portal.rate_limit import rate_limited
 
 from . import counts
@@ -27,14 +31,26 @@ from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, s
 RESULTS_PER_PAGE = 10
 # Bounded work: the backend never returns more than this many rows of each kind.
 MAX_PAGE_HITS, MAX_FAQ_HITS, MAX_TERM_HITS = 60, 20, 10
+# What a page's line of the results shows (its address comes from url_path): loading all 30
+# of a page's columns for each of 60 pages took a quarter of a search's time in Python.
+PAGE_RESULT_FIELDS = ("title", "url_path", "search_description")
 
 
-@dataclass(frozen=True)
 class Result:
-    kind: str
-    title: str
-    url: str
-    summary: str
+    """One line of the results. Its address and summary may be given as functions, worked out only
+    if the line is shown: a common word finds 60 pages and 20 questions, and a results page shows 10."""
+
+    def __init__(self, kind: str, title: str, url: str | Callable[[], str], summary: str | Callable[[], str]):
+        self.kind, self.title = kind, title
+        self._url, self._summary = url, summary
+
+    @cached_property
+    def url(self) -> str:
+        return self._url() if callable(self._url) else self._url
+
+    @cached_property
+    def summary(self) -> str:
+        return self._summary() if callable(self._summary) else self._summary
 
 
 def _anchor_base(request, model) -> str:
@@ -54,25 +70,26 @@ def _find(request, query: CleanQuery) -> list[Result]:
     backend = get_search_backend()
     asked = {word.lower() for word in [*query.words, *query.expansions]}
     whole_query = query.text.lower()
+    # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
     named_terms, other_terms = [], []
-    for term in backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS]:
+    for term in backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS] if glossary_url else []:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
         # Listed only when the query names the term, not when its definition merely shares a word:
         # otherwise 'Keytruda' would list every term defined with 'inhibitor'.
         if not asked & {word.lower() for word in WORD.findall(" ".join(forms))}:
             continue
-        result = Result("Word list", term.term, glossary_url and glossary_url + term.slug, term.definition)
+        result = Result("Word list", term.term, glossary_url + term.slug, term.definition)
         (named_terms if whole_query in forms else other_terms).append(result)
     pages = [
-        Result("Page", page.title, page.get_url(request), page.search_description)
-        for page in public_pages(request).search(text, operator="or")[:MAX_PAGE_HITS]
+        Result("Page", page.title, partial(page.get_url, request), page.search_description)
+        for page in public_pages(request).only(*PAGE_RESULT_FIELDS).search(text, operator="or")[:MAX_PAGE_HITS]
     ]
     faqs = [
-        Result("Question", faq.question, faqs_url and f"{faqs_url}faq-{faq.key}", strip_tags(faq.answer))
-        for faq in backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS]
+        Result("Question", faq.question, f"{faqs_url}faq-{faq.key}", partial(strip_tags, faq.answer))
+        for faq in (backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS] if faqs_url else [])
     ]
-    return [result for result in [*named_terms, *pages, *other_terms, *faqs] if result.url]
+    return [*named_terms, *pages, *other_terms, *faqs]
 
 
 def _vocabulary() -> set[str]:
@@ -108,7 +125,7 @@ class Answer:
 
 def _render(request, query: CleanQuery) -> Answer:
     query, results = _answer(request, query)
-    promoted = [pick.page for pick in Query.get(query.text).editors_picks.select_related("page") if pick.page.live]
+    promoted = _promoted(query.text)
     context = {
         **_page_context(query),
         "results": Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
@@ -118,6 +135,27 @@ def _render(request, query: CleanQuery) -> Answer:
     if not results:
         context["popular_topics"] = _popular_topics(request)
     return Answer(render_to_string("search/search.html", context, request), query.text, bool(results or promoted))
+
+
+def _promoted(text: str) -> list[dict]:
+    return cached("search-promotions", _promotions_by_query).get(normalise_query_string(text), [])
+
+
+def _promotions_by_query() -> dict[str, list[dict]]:
+    """Editors' picks by the query they answer, in their order: pages only while they are live and
+    public, and links elsewhere (another part of the hospital's intranet, say) as the editor typed
+    them. A few dozen rows, kept per content version (a pick or a page change moves it): reading
+    one query's picks cost two queries a search."""
+    by_query = defaultdict(list)
+    for pick in SearchPromotion.objects.select_related("query", "page").order_by("sort_order", "pk"):
+        if pick.page is None:
+            link = {"title": pick.external_link_text or pick.external_link_url, "url": pick.external_link_url}
+        elif is_public(pick.page):
+            link = page_link(pick.page)
+        else:
+            continue
+        by_query[pick.query.query_string].append({**link, "summary": pick.description or link.get("summary", "")})
+    return dict(by_query)
 
 
 def _kept_answer(request, query: CleanQuery) -> Answer:

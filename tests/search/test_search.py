@@ -8,6 +8,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import PageViewRestriction
 
 from search import counts
 from search.models import SearchSynonym, UnansweredSearch
@@ -212,3 +213,35 @@ def test_postgresql_search_uses_the_combined_index_and_does_not_send_the_vector_
         assert "/types/cytokines/" in client.get("/search/?q=cytokines").content.decode()
     searches = [query["sql"] for query in captured if "@@" in query["sql"]]
     assert searches and not [sql for sql in searches if '"_vector_"' in sql]
+    for sql in searches:
+        # Ranked with a named configuration (the query parsed once, at planning), filtered
+        # without one (a constant there makes the planner skip the index).
+        where, order_by = sql.split(" ORDER BY ")
+        assert "ts_rank" in order_by and "::regconfig" in order_by
+        assert "@@ (to_tsquery('" in where and "::regconfig" not in where
+
+
+def test_a_promoted_link_elsewhere_is_shown_with_its_text(client):
+    # Wagtail lets an editor promote a link instead of a page; it must not break the search.
+    SearchPromotion.objects.create(
+        query=Query.get("fever"),
+        external_link_url="https://intranet.example.org/oncology-ward/",
+        external_link_text="Oncology ward: who to call",
+        description="Our ward's own advice line.",
+        sort_order=0,
+    )
+    response = client.get("/search/", {"q": "fever"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="https://intranet.example.org/oncology-ward/"' in html
+    assert "Oncology ward: who to call" in html and "Our ward&#x27;s own advice line." in html
+
+
+def test_a_promoted_private_or_unpublished_page_is_not_shown(client):
+    private, draft = page_at("/get-help-now/"), page_at("/types/cytokines/")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    draft.unpublish()
+    for page in (private, draft):
+        SearchPromotion.objects.create(query=Query.get("fever"), page=page, sort_order=0)
+    html = client.get("/search/", {"q": "fever"}).content.decode()
+    assert "Recommended" not in html
