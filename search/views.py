@@ -72,8 +72,9 @@ def _find(request, query: CleanQuery) -> list[Result]:
     whole_query = query.text.lower()
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
+    terms = backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS] if glossary_url else []
     named_terms, other_terms = [], []
-    for term in backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS] if glossary_url else []:
+    for term in terms:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
         # Listed only when the query names the term, not when its definition merely shares a word:
         # otherwise 'Keytruda' would list every term defined with 'inhibitor'.
@@ -148,10 +149,10 @@ def _promotions_by_query() -> dict[str, list[dict]]:
     one query's picks cost two queries a search."""
     by_query = defaultdict(list)
     for pick in SearchPromotion.objects.select_related("query", "page").order_by("sort_order", "pk"):
-        if pick.page is None:
-            link = {"title": pick.external_link_text or pick.external_link_url, "url": pick.external_link_url}
-        elif is_public(pick.page):
+        if pick.page is not None and is_public(pick.page):
             link = page_link(pick.page)
+        elif pick.page is None and pick.external_link_url:
+            link = {"title": pick.external_link_text or pick.external_link_url, "url": pick.external_link_url}
         else:
             continue
         by_query[pick.query.query_string].append({**link, "summary": pick.description or link.get("summary", "")})

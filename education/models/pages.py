@@ -290,19 +290,17 @@ class FAQIndexPage(PortalPage):
     class Meta:
         verbose_name = "FAQ page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    @cached_property
+    def topics(self) -> list[FAQTopic]:
+        """The topics that have questions, each with its questions, with every page their answers
+        link to looked up at once. Read only when the page's article or its JSON-LD is rendered
+        again (both are kept as fragments), and then once for the two."""
         # Imported here: the link handler's module loads Wagtail's page model when imported.
         from education.page_links import resolve_links_in
 
-        context["topics"] = self.topics
-        resolve_links_in(faq.answer for topic in self.topics for faq in topic.faqs.all())
-        return context
-
-    @cached_property
-    def topics(self) -> list[FAQTopic]:
-        """The topics that have questions, each with its questions: read once for the page and its JSON-LD."""
-        return [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
+        topics = [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
+        resolve_links_in(faq.answer for topic in topics for faq in topic.faqs.all())
+        return topics
 
 
 class GlossaryPage(PortalPage):
@@ -315,13 +313,13 @@ class GlossaryPage(PortalPage):
     class Meta:
         verbose_name = "glossary page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    @cached_property
+    def letters(self) -> list[tuple[str, list[GlossaryTerm]]]:
+        """The terms by first letter: read only when the page's article is rendered again."""
         by_letter = defaultdict(list)
         for term in GlossaryTerm.objects.order_by("term"):
             by_letter[term.first_letter].append(term)
-        context["letters"] = sorted(by_letter.items())
-        return context
+        return sorted(by_letter.items())
 
 
 class ReferenceIndexPage(PortalPage):
@@ -352,9 +350,7 @@ class ReferenceIndexPage(PortalPage):
                 citing[int(reference_id)].append(page)
         return citing
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["all_references"] = [
-            (reference, self.citing_pages.get(reference.pk, [])) for reference in Reference.objects.all()
-        ]
-        return context
+    @cached_property
+    def all_references(self) -> list[tuple[Reference, list[Page]]]:
+        """Each source with the pages citing it: read only when the page's article is rendered again."""
+        return [(reference, self.citing_pages.get(reference.pk, [])) for reference in Reference.objects.all()]

@@ -20,9 +20,9 @@ LIMITS = {
     "/types/checkpoint-inhibitors/": 1,
     "/where-it-is-used/cancer/": 1,
     "/what-is-immunotherapy/": 1,
-    "/faqs/": 3,
-    "/glossary/": 2,
-    "/references/": 4,
+    "/faqs/": 1,
+    "/glossary/": 1,
+    "/references/": 1,
 }
 
 
