@@ -104,15 +104,20 @@ def _vocabulary() -> set[str]:
     return site_vocabulary(texts)
 
 
+def _synonyms() -> dict[str, str]:
+    # Kept per content version: saving a synonym moves it.
+    return cached("search-synonyms", lambda: dict(SearchSynonym.objects.values_list("term", "expansion")))
+
+
 def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
     """The query as understood (synonyms added, typos corrected) and its results."""
-    expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+    expand_synonyms(query, _synonyms())
     results = _find(request, query)
     if not results:
         correct_spelling(query, _vocabulary())
         if query.corrected_from:
             query.expansions.clear()
-            expand_synonyms(query, dict(SearchSynonym.objects.values_list("term", "expansion")))
+            expand_synonyms(query, _synonyms())
             results = _find(request, query)
     return query, results
 
