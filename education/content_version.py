@@ -84,6 +84,13 @@ def _note_address_and_liveness(sender, instance, raw=False, **kwargs) -> None:
     instance._portal_links_change = before != (instance.url_path, instance.live)
 
 
+def _page_created(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A page of any type saved for the first time. Most new pages show only once published, which
+    moves the numbers then; an alias is created live with no publish, so its creation must."""
+    if created and not raw and isinstance(instance, Page):
+        bump()
+
+
 def _is_a_site_root(page: Page) -> bool:
     """A site's root page is kept with its site, under SHARED."""
     return Site.objects.filter(root_page_id=page.pk).exists()
@@ -128,6 +135,7 @@ WATCHED_MODELS = [
 
 def connect() -> None:
     pre_save.connect(_note_address_and_liveness, dispatch_uid="content_version_page_links")
+    post_save.connect(_page_created, dispatch_uid="content_version_page_created")
     page_published.connect(_published, dispatch_uid="content_version_published")
     page_unpublished.connect(bump, dispatch_uid="content_version_unpublished")
     post_page_move.connect(bump, dispatch_uid="content_version_moved")

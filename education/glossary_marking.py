@@ -74,7 +74,7 @@ def _build(version: int) -> Matcher:
 
 
 def current_matcher() -> Matcher:
-    """Rebuilt when the content version moves (a glossary change is one of the things that moves it)."""
+    """Rebuilt when the SHARED content version moves (a glossary change is one of the things that moves it)."""
     return _build(content_version.current(content_version.SHARED))
 
 

@@ -48,6 +48,25 @@ def test_an_alias_follows_the_restriction_on_its_source_page(client):
     assert client.get("/where-it-is-used/checkpoint-inhibitors-copy/").status_code == 302
 
 
+def test_an_alias_made_of_an_already_private_page_is_private_at_once(client):
+    restrict("/types/checkpoint-inhibitors/")
+    client.get("/where-it-is-used/")  # the restricted paths are now kept
+    assert client.get("/where-it-is-used/checkpoint-inhibitors-copy/").status_code == 404  # and the miss
+    source = page_at("/types/checkpoint-inhibitors/")
+    source.create_alias(parent=page_at("/where-it-is-used/"), update_slug="checkpoint-inhibitors-copy")
+    assert client.get("/where-it-is-used/checkpoint-inhibitors-copy/").status_code == 302
+
+
+def test_a_new_alias_is_listed_and_served_at_once(client):
+    # An alias is created live, without a publish: its creation alone must reach menus and routes.
+    assert "checkpoint-inhibitors-copy" not in client.get("/where-it-is-used/").content.decode()
+    assert client.get("/where-it-is-used/checkpoint-inhibitors-copy/").status_code == 404
+    source = page_at("/types/checkpoint-inhibitors/")
+    source.create_alias(parent=page_at("/where-it-is-used/"), update_slug="checkpoint-inhibitors-copy")
+    assert 'href="/where-it-is-used/checkpoint-inhibitors-copy/"' in client.get("/where-it-is-used/").content.decode()
+    assert client.get("/where-it-is-used/checkpoint-inhibitors-copy/").status_code == 200
+
+
 def test_a_public_page_is_checked_without_asking_the_database_once_warm(client):
     client.get("/types/checkpoint-inhibitors/")
     with CaptureQueriesContext(connection) as captured:
