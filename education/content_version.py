@@ -4,8 +4,8 @@ Cached pages and cached fragments carry one of these numbers in their keys, so a
 every cached copy that could show it unreachable at once: nothing is ever served stale, and
 nothing has to know which pages used the changed thing.
 
-- ALL moves on every change: a publish, unpublish, move or delete, a snippet, a setting, an image.
-  Whole pages, menus, listings and search answers are kept under it.
+- ALL moves on every change: a new page, a publish, unpublish, move or delete, a snippet, a setting,
+  an image. Whole pages, menus, listings and search answers are kept under it.
 - SHARED moves on the same changes except one: publishing a page that was already live at the
   same address, unless it is a site's root. Only that page's own text changed; every other page's
   links to it still work. Kept under SHARED: a page's own body (see the body_fragment tag) with
