@@ -73,6 +73,7 @@ def _find(request, query: CleanQuery) -> list[Result]:
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
     terms = backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS] if glossary_url else []
+    questions = backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS] if faqs_url else []
     named_terms, other_terms = [], []
     for term in terms:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
@@ -88,7 +89,7 @@ def _find(request, query: CleanQuery) -> list[Result]:
     ]
     faqs = [
         Result("Question", faq.question, f"{faqs_url}faq-{faq.key}", partial(strip_tags, faq.answer))
-        for faq in (backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS] if faqs_url else [])
+        for faq in questions
     ]
     return [*named_terms, *pages, *other_terms, *faqs]
 
