@@ -8,6 +8,7 @@ import pytest
 from django.utils.html import strip_tags
 
 from tests.conftest import page_at
+from tests.html_outline import flat_headings
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,18 @@ def test_every_page_has_standard_note_help_link_and_review_dates(client, portal_
     assert "Page last reviewed" in html and "Next review due" in html
     assert html.count("<h1") == 1
     assert f'href="tel:{portal_settings.emergency_number}"' in html
+
+
+@pytest.mark.parametrize("path", ALL_PAGES)
+def test_headings_inside_a_section_sit_below_its_own(client, path):
+    # Cards listed under "What it is used for" were h2s beside it: a screen reader's list of
+    # headings showed them as new sections of the page, not as the list inside that one.
+    assert flat_headings(client.get(path).content.decode()) == []
+
+
+def test_the_outline_check_finds_a_card_at_its_sections_level():
+    html = "<section><h2>Used for</h2><ul><li><h2>Melanoma</h2></li></ul></section><h2>Next</h2>"
+    assert flat_headings(html) == ["h2 'Melanoma' at its section's level h2"]
 
 
 def test_home_routes_to_every_section(client):

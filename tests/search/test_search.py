@@ -14,6 +14,7 @@ from search import counts
 from search.models import SearchSynonym, UnansweredSearch
 from search.query import MAX_QUERY_LENGTH, clean
 from tests.conftest import page_at
+from tests.html_outline import flat_headings
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,7 @@ def test_promoted_result_is_shown_first(client):
     html = client.get("/search/", {"q": "fever"}).content.decode()
     main = html[html.index("<main") :]
     assert main.index("Recommended") < main.index('href="/get-help-now/"') < main.index("result")
+    assert flat_headings(html) == []  # the picks' titles sit under "Recommended"
 
 
 def test_a_to_z_lists_pages_and_glossary_words(client):
