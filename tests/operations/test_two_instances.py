@@ -4,6 +4,9 @@ serves at once, and a session started on one is valid on the other.
 Both run gunicorn with the production settings. The test speaks to them as the TLS-terminating
 proxy does (X-Forwarded-Proto: https), so the secure session and CSRF cookies are the real ones;
 it carries cookies itself because they are marked Secure and the hop is plain HTTP.
+
+Being the one test that runs real gunicorn, it also checks what gunicorn.conf.py sets for every
+gunicorn of the project: a long search address reaches the portal instead of gunicorn's bare 414.
 """
 
 import contextlib
@@ -302,6 +305,11 @@ def test_two_instances_share_publishing_and_sessions(tmp_path):
             a = Instance("instance A", scratch.free_port(), tmp_path / "a.log")
             b = Instance("instance B", scratch.free_port(), tmp_path / "b.log")
             with running([a, b], environment):
+                # As long as nginx passes by default (8 KB), answered by the portal, not refused.
+                long_search = "/search/?q=" + "fever+" * 1200
+                status, _, answer = a.get(long_search, {})
+                assert status == 200 and "Your search was long" in answer, f"{status}: {answer[:300]}"
+
                 # Readers on both instances first, so each has the page in the shared cache.
                 for instance in (a, b):
                     status, _, before = instance.get(PAGE_PATH, {})

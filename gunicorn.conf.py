@@ -1,0 +1,8 @@
+"""What every gunicorn of this project shares: deploy/serve.sh, `make bench`, `make loadtest` and the
+two-instance test all start gunicorn in this folder, and gunicorn reads this file from there."""
+
+# A search can arrive as a long address (pasted, or typed into the address bar). gunicorn's default
+# refuses a request line over 4,094 bytes with its own bare 414 before the portal sees it, while
+# nginx in front passes up to 8 KB. At 8,190, the most gunicorn allows, the portal answers itself:
+# the search is cut to its first words, with a note that says so.
+limit_request_line = 8190
