@@ -14,7 +14,7 @@ from .models import EmbedSettings
 
 
 def allowed_origins(request: HttpRequest) -> list[str]:
-    # Kept per content version (saving the settings moves it); a copy, as django-csp may extend it.
+    # Kept per SHARED content version (saving the settings moves it); a copy, as django-csp may extend it.
     return list(
         cached(
             "embed-origins",

@@ -74,10 +74,15 @@ RENDER_WAIT_SECONDS = 2.0
 FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS = 0.005, 0.1
 
 
+def address_digest(request: HttpRequest, *extra: str) -> str:
+    """A fixed-length name for what a request asked: its host and full path (and `extra`)."""
+    raw = "|".join([request.get_host(), request.get_full_path(), *extra])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _key(request: HttpRequest, version: int) -> str:
     # Origin matters to the API's CORS header; both encodings live in one entry.
-    raw = f"{request.get_host()}|{request.get_full_path()}|{request.headers.get('Origin', '')}"
-    return f"page:{ENTRY_FORMAT}:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"page:{ENTRY_FORMAT}:{version}:{address_digest(request, request.headers.get('Origin', ''))}"
 
 
 def _signed_in(request: HttpRequest) -> bool:

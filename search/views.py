@@ -1,6 +1,5 @@
 """Site search and the A–Z index: what patients use to find a page when they know only a word."""
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from wagtail.search.utils import normalise_query_string
 from education.fragment_cache import cached, page_link
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from education.public import is_public, public_pages, without_restricted
+from portal.page_cache import address_digest
 from portal.rate_limit import rate_limited
 
 from . import counts
@@ -172,8 +172,7 @@ def _kept_answer(request, query: CleanQuery) -> Answer:
     userbar) and sites with the page cache off get every answer afresh."""
     if not settings.PAGE_CACHE_ENABLED or request.user.is_authenticated:
         return _render(request, query)
-    asked = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
-    return cached(f"search-answer:{asked}", lambda: _render(request, query))
+    return cached(f"search-answer:{address_digest(request)}", lambda: _render(request, query))
 
 
 def _page_context(query: CleanQuery) -> dict:
