@@ -1,9 +1,7 @@
 """Site search and the A–Z index: what patients use to find a page when they know only a word."""
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -26,31 +24,40 @@ from portal.rate_limit import rate_limited
 
 from . import counts
 from .models import SearchSynonym
+from .postings import best_matches
 from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
 
 RESULTS_PER_PAGE = 10
 # Bounded work: the backend never returns more than this many rows of each kind.
 MAX_PAGE_HITS, MAX_FAQ_HITS, MAX_TERM_HITS = 60, 20, 10
 # What a page's line of the results shows (its address comes from url_path): loading all 30
-# of a page's columns for each of 60 pages took a quarter of a search's time in Python.
+# of a page's columns for each page found took a quarter of a search's time in Python.
 PAGE_RESULT_FIELDS = ("title", "url_path", "search_description")
 
 
+@dataclass
 class Result:
-    """One line of the results. Its address and summary may be given as functions, worked out only
-    if the line is shown: a common word finds 60 pages and 20 questions, and a results page shows 10."""
+    """One line of the results. A common word finds 60 pages and 20 questions and a results page
+    shows 10, so a page's or a question's line holds only its key until `_show` fills it in."""
 
-    def __init__(self, kind: str, title: str, url: str | Callable[[], str], summary: str | Callable[[], str]):
-        self.kind, self.title = kind, title
-        self._url, self._summary = url, summary
+    kind: str
+    title: str = ""
+    url: str = ""
+    summary: str = ""
+    key: int | None = None
 
-    @cached_property
-    def url(self) -> str:
-        return self._url() if callable(self._url) else self._url
 
-    @cached_property
-    def summary(self) -> str:
-        return self._summary() if callable(self._summary) else self._summary
+def _show(request, shown: list[Result]) -> None:
+    """Fill in the lines of the pages and questions a results page shows: one query for each."""
+    pages = {line.key: line for line in shown if line.kind == "Page"}
+    for page in public_pages(request).filter(pk__in=pages).only(*PAGE_RESULT_FIELDS):
+        pages[page.pk].title, pages[page.pk].url = page.title, page.get_url(request)
+        pages[page.pk].summary = page.search_description
+    questions = {line.key: line for line in shown if line.kind == "Question"}
+    faqs_url = _anchor_base(request, FAQIndexPage) if questions else ""
+    for faq in FAQ.objects.filter(pk__in=questions).order_by():
+        questions[faq.pk].title, questions[faq.pk].url = faq.question, f"{faqs_url}faq-{faq.key}"
+        questions[faq.pk].summary = strip_tags(faq.answer)
 
 
 def _anchor_base(request, model) -> str:
@@ -64,16 +71,30 @@ def _anchor_base(request, model) -> str:
     return cached(f"anchor-base:{model._meta.label}:{request.get_host()}", find)
 
 
+def _best_keys(queryset, text: str, limit: int) -> list[int]:
+    """The keys of the `limit` best matches for any of the words: from the postings where they can
+    answer (ranking thousands of pages for a common word is what made search slow as content grew)."""
+    keys = best_matches(queryset, text, limit)
+    if keys is None:
+        keys = [found.pk for found in get_search_backend().search(text, queryset.only("pk"), operator="or")[:limit]]
+    return keys
+
+
+def _best(queryset, text: str, limit: int) -> list:
+    keys = _best_keys(queryset, text, limit)
+    found = queryset.in_bulk(keys)
+    return [found[key] for key in keys if key in found]
+
+
 def _find(request, query: CleanQuery) -> list[Result]:
     """Pages first; a word-list entry the query names exactly comes before them, others after."""
     text = query.backend_text
-    backend = get_search_backend()
     asked = {word.lower() for word in [*query.words, *query.expansions]}
     whole_query = query.text.lower()
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
-    terms = backend.search(text, GlossaryTerm, operator="or")[:MAX_TERM_HITS] if glossary_url else []
-    questions = backend.search(text, FAQ, operator="or")[:MAX_FAQ_HITS] if faqs_url else []
+    terms = _best(GlossaryTerm.objects.all(), text, MAX_TERM_HITS) if glossary_url else []
+    questions = _best_keys(FAQ.objects.all(), text, MAX_FAQ_HITS) if faqs_url else []
     named_terms, other_terms = [], []
     for term in terms:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
@@ -83,14 +104,8 @@ def _find(request, query: CleanQuery) -> list[Result]:
             continue
         result = Result("Word list", term.term, glossary_url + term.slug, term.definition)
         (named_terms if whole_query in forms else other_terms).append(result)
-    pages = [
-        Result("Page", page.title, partial(page.get_url, request), page.search_description)
-        for page in public_pages(request).only(*PAGE_RESULT_FIELDS).search(text, operator="or")[:MAX_PAGE_HITS]
-    ]
-    faqs = [
-        Result("Question", faq.question, f"{faqs_url}faq-{faq.key}", partial(strip_tags, faq.answer))
-        for faq in questions
-    ]
+    pages = [Result("Page", key=key) for key in _best_keys(public_pages(request), text, MAX_PAGE_HITS)]
+    faqs = [Result("Question", key=key) for key in questions]
     return [*named_terms, *pages, *other_terms, *faqs]
 
 
@@ -132,10 +147,12 @@ class Answer:
 
 def _render(request, query: CleanQuery) -> Answer:
     query, results = _answer(request, query)
+    shown = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    _show(request, shown.object_list)
     promoted = _promoted(query.text)
     context = {
         **_page_context(query),
-        "results": Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+        "results": shown,
         "promoted": promoted,
         "highlight_words": [*query.words, *query.expansions],
     }

@@ -618,6 +618,12 @@ def _refresh_planner_statistics() -> None:
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")  # noqa: S608 - table names from the models, quoted
+        # Also marks the search postings just written as visible to all, so that searches read
+        # them from the index alone, as they will once autovacuum has been round. (VACUUM cannot
+        # run inside a transaction, as it is in the tests.)
+        postings = "portal_search_posting" in connection.introspection.table_names(cursor)
+        if postings and not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE) portal_search_posting")
 
 
 def _child_paths(parent: Page, count: int) -> Iterator[str]:
