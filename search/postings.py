@@ -11,6 +11,7 @@ the search backend as before.
 """
 
 import functools
+import logging
 import re
 
 from modelsearch.backends.database.postgres.weights import get_sql_weights
@@ -20,6 +21,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from .backend import database_text_search_config
+
+logger = logging.getLogger(__name__)
 
 # How modelsearch cuts a plain-text query into terms (PostgresSearchQueryCompiler).
 TERM_SEPARATOR = re.compile(r"[\s\-]+")
@@ -36,7 +39,14 @@ def postings_in_step() -> bool:
         if not cursor.fetchone()[0]:
             return False
         cursor.execute("SELECT portal_search_weights() = %s::real[]", [get_sql_weights()])
-        return cursor.fetchone()[0]
+        if cursor.fetchone()[0]:
+            return True
+    logger.warning(
+        "Search ranks were built with other weights than modelsearch uses now (a search field's boost "
+        "changed?): searching without them, more slowly, until they are rebuilt by migrating "
+        "portal_search back to 0003 and forward again."
+    )
+    return False
 
 
 @functools.lru_cache(maxsize=1024)

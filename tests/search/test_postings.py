@@ -66,13 +66,14 @@ def test_a_term_of_several_words_is_left_to_the_backend(client):
     assert response.status_code == 200 and 'href="/get-help-now/"' in response.content.decode()
 
 
-def test_stale_weights_are_not_used():
+def test_stale_weights_are_not_used_and_the_log_says_how_to_rebuild(caplog):
     postings.postings_in_step.cache_clear()
     try:
         with patch.object(postings, "get_sql_weights", return_value="{0.1,0.2,0.4,1.0}"):
             assert postings.best_matches(Page.objects.live(), "fever", 10) is None
     finally:
         postings.postings_in_step.cache_clear()
+    assert "migrating portal_search back to 0003" in caplog.text
 
 
 def posted_words(page: ArticlePage) -> set[str]:
