@@ -28,7 +28,7 @@ from .postings import best_matches
 from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
 
 RESULTS_PER_PAGE = 10
-# Bounded work: the backend never returns more than this many rows of each kind.
+# Bounded work: a search never finds more than this many of each kind.
 MAX_PAGE_HITS, MAX_FAQ_HITS, MAX_TERM_HITS = 60, 20, 10
 # What a page's line of the results shows (its address comes from url_path): loading all 30
 # of a page's columns for each page found took a quarter of a search's time in Python.
