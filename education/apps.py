@@ -6,7 +6,14 @@ class EducationConfig(AppConfig):
     verbose_name = "Patient education content"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
-        from education import content_version
-
-        content_version.connect()
+    # What public pages show beside the pages themselves, which caching watches for every app:
+    # a change to any row of these moves the record of change (caching/watched.py).
+    watched_models = (
+        "education.FAQ",
+        "education.FAQTopic",
+        "education.GlossaryTerm",
+        "education.Reference",
+        "education.PortalSettings",
+        "wagtailimages.Image",
+        "wagtaildocs.Document",
+    )

@@ -6,11 +6,11 @@ wrong or confusing: inside links, headings, summaries and other definitions.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.html import escape
 
-from education import content_version
+from caching import record
+from caching.fragments import cached_in_worker
 
 SKIP_INSIDE = {
     "a",
@@ -59,8 +59,7 @@ def _pattern(forms: dict[str, str], flags: int) -> re.Pattern | None:
     return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", flags)
 
 
-@lru_cache(maxsize=4)
-def _build(version: int) -> Matcher:
+def _build() -> Matcher:
     from education.models import GlossaryTerm  # imported late: the models import this module's users
 
     terms, exact, loose = {}, {}, {}
@@ -74,8 +73,8 @@ def _build(version: int) -> Matcher:
 
 
 def current_matcher() -> Matcher:
-    """Rebuilt when the SHARED content version moves (a glossary change is one of the things that moves it)."""
-    return _build(content_version.current(content_version.SHARED))
+    """Rebuilt when the site-wide generation moves (a glossary change is one of the things that moves it)."""
+    return cached_in_worker("glossary-matcher", _build, scope=record.SITEWIDE_CHANGE)
 
 
 def mark_terms(html: str, matcher: Matcher) -> tuple[str, list[Term]]:

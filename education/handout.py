@@ -7,8 +7,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from wagtail.models import Page
-
+from caching.wagtail_lookups import page_for_path
 from education.models.pages import PortalPage
 from education.public import is_public
 
@@ -28,7 +27,7 @@ def handout_blocks(page: PortalPage) -> list:
 
 @require_safe
 def handout(request: HttpRequest, path: str) -> HttpResponse:
-    page = Page.find_for_request(request, f"/{path}")
+    page = page_for_path(request, f"/{path}")
     # Handouts are for public information only; private pages stay behind their own login.
     if page is None or not is_public(page) or not isinstance(page.specific, PortalPage):
         raise Http404("No handout for this page")

@@ -1,11 +1,9 @@
 """Admin registration: snippets get list columns, filters and search."""
 
-from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from education.models import FAQ, FAQTopic, GlossaryTerm, Reference
-from education.page_links import CachedPageLinkHandler
 
 
 class FAQViewSet(SnippetViewSet):
@@ -46,9 +44,3 @@ class ContentLibraryGroup(SnippetViewSetGroup):
 
 
 register_snippet(ContentLibraryGroup)
-
-
-@hooks.register("register_rich_text_features", order=100)
-def use_cached_page_links(features):
-    # Runs after Wagtail's own registration (order 0), so this handler replaces its "page" links.
-    features.register_link_type(CachedPageLinkHandler)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
-from education.public import without_restricted
+from education.public import visible
 from portal.rate_limit import rate_limited
 
 from .forms import FeedbackForm
@@ -39,7 +39,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST)
     page = None
     if form.is_valid():
-        page = without_restricted(Page.objects.live()).filter(pk=form.cleaned_data["page"]).first()
+        page = visible(Page.objects.filter(pk=form.cleaned_data["page"])).first()
     if page is None:
         return render(
             request, "feedback/problem.html", {"problem": "Please choose Yes or No.", "form": form}, status=400

@@ -13,7 +13,6 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
 from education.models import FAQ, GlossaryTerm
 from education.public import last_published, public_pages
-from portal.page_cache import mark_cacheable
 from portal.rate_limit import seconds_to_wait
 
 from .framing import allowed_origins
@@ -32,6 +31,8 @@ class ClientRateThrottle(BaseThrottle):
 
 class ReadOnlyAPIMixin:
     throttle_classes = [ClientRateThrottle]
+    # Public, and the same for every reader (CORS varies by Origin, which the page cache keys on).
+    cache_for_readers = True
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -42,7 +43,7 @@ class ReadOnlyAPIMixin:
         last_modified = self.last_modified(request)
         if response.status_code == 200 and last_modified:
             response["Last-Modified"] = http_date(last_modified.timestamp())
-        return mark_cacheable(response) if response.status_code == 200 else response
+        return response
 
     def last_modified(self, request):
         return last_published(request)

@@ -7,25 +7,25 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from wagtail.models import Page
-
+from caching.page_cache import cache_for_readers
+from caching.wagtail_lookups import page_for_path
 from education.models.pages import PortalPage
 from education.public import is_public
-from portal.page_cache import mark_cacheable
 
 from .framing import allowed_origins, mark_embeddable
 
 
 @xframe_options_exempt
+@cache_for_readers
 @require_safe
 def embed(request: HttpRequest, path: str = "") -> HttpResponse:
-    page = Page.find_for_request(request, f"/{path}")
+    page = page_for_path(request, f"/{path}")
     if page is None or not is_public(page) or not isinstance(page.specific, PortalPage):
         raise Http404("No embeddable page here")
     page = page.specific
     context = page.get_context(request)
     context.update(embed=True, embed_origins=allowed_origins(request))
-    return mark_cacheable(mark_embeddable(render(request, page.get_template(request), context), request))
+    return mark_embeddable(render(request, page.get_template(request), context), request)
 
 
 @require_safe

@@ -6,7 +6,6 @@ from django.utils.feedgenerator import Atom1Feed
 
 from education.models import PortalSettings
 from education.public import last_published, public_pages
-from portal.page_cache import mark_cacheable
 
 FEED_LENGTH = 50
 
@@ -28,9 +27,7 @@ class ReviewedAtomFeed(Atom1Feed):
 class UpdatedPagesFeed(Feed):
     feed_type = ReviewedAtomFeed
     description_template = "integrations/feed_item.html"
-
-    def __call__(self, request, *args, **kwargs):
-        return mark_cacheable(super().__call__(request, *args, **kwargs))
+    cache_for_readers = True
 
     def get_object(self, request, *args, **kwargs):
         self.request = request

@@ -7,21 +7,13 @@ the allowlisted origins to it, through django-csp's per-response update.
 
 from django.http import HttpRequest, HttpResponse
 
-from education import content_version
-from education.fragment_cache import cached
-
 from .models import EmbedSettings
 
 
 def allowed_origins(request: HttpRequest) -> list[str]:
-    # Kept per SHARED content version (saving the settings moves it); a copy, as django-csp may extend it.
-    return list(
-        cached(
-            "embed-origins",
-            lambda: EmbedSettings.load(request_or_site=request).origins(),
-            scope=content_version.SHARED,
-        )
-    )
+    # The settings come kept per site-wide generation (caching/wagtail_lookups.py); a new list, as
+    # django-csp may extend it.
+    return EmbedSettings.load(request_or_site=request).origins()
 
 
 def mark_embeddable(response: HttpResponse, request: HttpRequest) -> HttpResponse:

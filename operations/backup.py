@@ -33,7 +33,7 @@ from django.utils import timezone
 import wagtail
 from wagtail.models import Page, Revision, Site
 
-from education import content_version
+from caching import record
 
 FORMAT = "immunotherapy-portal-backup"
 FORMAT_VERSION = 1
@@ -57,6 +57,7 @@ EXCLUDED_MODELS = {
 EXCLUDED_APPS = {
     "wagtailsearch": "the search index, rebuilt by wagtail_update_index after a restore",
     "axes": "login failures and lockouts: a restore must neither lock nor unlock anyone",
+    "caching": "the record of change belongs to this database: a restore moves it on",
 }
 
 
@@ -452,10 +453,10 @@ def restore_backup(
             f"{len(manifest['missing_media'])} files were already missing when the backup was made: "
             + ", ".join(manifest["missing_media"][:5])
         )
-    # Cached values that name the old data: where each site's root is, and every cached page
-    # and fragment (keyed by the content version, so moving it on makes them unreachable).
+    # Copies that name the old data: where each site's root is, and every kept page and fragment
+    # (keyed by the record's generations, so moving them on makes every copy unreachable).
     Site.clear_site_root_paths_cache()
-    content_version.bump()
+    record.move_everything()
     quiet = io.StringIO()
     call_command("rebuild_references_index", verbosity=0, stdout=quiet)
     if rebuild_search_index:

@@ -7,9 +7,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from caching.wagtail_lookups import skips_lookups
+
 logger = logging.getLogger("portal.health")
 
 
+@skips_lookups
 @never_cache
 def liveness(request: HttpRequest) -> HttpResponse:
     """The process answers; touches neither the database nor the cache."""
@@ -36,6 +39,7 @@ def _cache_ok() -> bool:
         return False
 
 
+@skips_lookups
 @never_cache
 def readiness(request: HttpRequest) -> JsonResponse:
     """Ready to serve: the database and the cache both answer."""

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from education.handout import handout
@@ -12,6 +11,7 @@ from integrations import infobutton
 from integrations.api import api_router
 from integrations.embed import embed, embed_host_script
 from integrations.feeds import UpdatedPagesFeed
+from integrations.sitemap import sitemap
 from portal import health, robots
 from search import views as search_views
 

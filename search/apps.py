@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     label = "portal_search"
     verbose_name = "Search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    # Kept search answers show editors' picks and expand synonyms.
+    watched_models = ("portal_search.SearchSynonym", "wagtailsearchpromotions.SearchPromotion")

@@ -16,10 +16,11 @@ from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
-from education.fragment_cache import cached, page_link
+from caching.fragments import cached
+from caching.page_cache import address_digest
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
-from education.public import is_public, public_pages, without_restricted
-from portal.page_cache import address_digest
+from education.navigation import page_link
+from education.public import is_public, public_pages, visible
 from portal.rate_limit import rate_limited
 
 from . import counts
@@ -62,7 +63,7 @@ def _show(request, shown: list[Result]) -> None:
 
 def _anchor_base(request, model) -> str:
     """'/glossary/#', to which an entry's anchor is added; empty when there is no such page.
-    Kept under the content version: finding it among thousands of pages took 10 ms a search."""
+    Kept per generation: finding it among thousands of pages took 10 ms a search."""
 
     def find() -> str:
         page = public_pages(request).type(model).first()
@@ -111,8 +112,8 @@ def _find(request, query: CleanQuery) -> list[Result]:
 
 def _vocabulary() -> set[str]:
     def texts():
-        yield from without_restricted(Page.objects.live()).values_list("title", flat=True)
-        yield from without_restricted(Page.objects.live()).values_list("search_description", flat=True)
+        yield from visible(Page.objects.all()).values_list("title", flat=True)
+        yield from visible(Page.objects.all()).values_list("search_description", flat=True)
         yield from GlossaryTerm.objects.values_list("term", flat=True)
         yield from GlossaryTerm.objects.values_list("also_known_as", flat=True)
         yield from SearchSynonym.objects.values_list("term", flat=True)
@@ -121,7 +122,7 @@ def _vocabulary() -> set[str]:
 
 
 def _synonyms() -> dict[str, str]:
-    # Kept per content version: saving a synonym moves it.
+    # Kept per generation: saving a synonym moves it.
     return cached("search-synonyms", lambda: dict(SearchSynonym.objects.values_list("term", "expansion")))
 
 
@@ -168,7 +169,7 @@ def _promoted(text: str) -> list[dict]:
 def _promotions_by_query() -> dict[str, list[dict]]:
     """Editors' picks by the query they answer, in their order: pages only while they are live and
     public, and links elsewhere (another part of the hospital's intranet, say) as the editor typed
-    them. A few dozen rows, kept per content version (a pick or a page change moves it): reading
+    them. A few dozen rows, kept per generation (a pick or a page change moves it): reading
     one query's picks cost two queries a search."""
     by_query = defaultdict(list)
     for pick in SearchPromotion.objects.select_related("query", "page").order_by("sort_order", "pk"):
@@ -185,7 +186,7 @@ def _promotions_by_query() -> dict[str, list[dict]]:
 def _kept_answer(request, query: CleanQuery) -> Answer:
     """Patients ask the same few questions ('fever', 'side effects'), and ranking thousands of
     pages for a common word costs tens of milliseconds, so the rendered answer is kept under the
-    content version like the pages it lists: a publish changes it at once. Editors (who see the
+    any-change generation like the pages it lists: a publish changes it at once. Editors (who see the
     userbar) and sites with the page cache off get every answer afresh."""
     if not settings.PAGE_CACHE_ENABLED or request.user.is_authenticated:
         return _render(request, query)
@@ -199,7 +200,7 @@ def _page_context(query: CleanQuery) -> dict:
 
 def _popular_topics(request):
     site = Site.find_for_request(request)
-    return without_restricted(site.root_page.get_children().live()).in_menu().order_by("path") if site else []
+    return visible(site.root_page.get_children()).in_menu().order_by("path") if site else []
 
 
 @require_safe

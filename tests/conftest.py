@@ -10,9 +10,8 @@ from django.core.management import call_command
 
 from wagtail.models import Page, Site
 
-from education import fragment_cache
+from caching import fragments, page_cache
 from education.models import HomePage, PortalSettings
-from portal import page_cache
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +32,7 @@ def empty_cache():
 def _forget_everything_cached():
     cache.clear()
     page_cache.local_copies.clear()
-    fragment_cache.worker_memory.clear()
+    fragments.worker_memory.clear()
 
 
 @pytest.fixture

@@ -76,5 +76,5 @@ def test_database_url_selects_postgresql():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "portal.cache.ResilientRedisCache",
+        "caching.redis.ResilientRedisCache",
     ]

@@ -13,7 +13,6 @@ from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from education.blocks import ClinicalCodeBlock
-from education.fragment_cache import cached, page_link
 
 SUMMARY_MAX_LENGTH = 300
 
@@ -118,18 +117,11 @@ class RelatedPagesMixin(models.Model):
     related_pages = StreamField(
         [("page", PageChooserBlock())],
         blank=True,
-        help_text="Pages a reader of this page may want next. Unpublished pages are not shown.",
+        help_text="Pages a reader of this page may want next. Unpublished and private pages are not shown.",
     )
 
     class Meta:
         abstract = True
-
-    def live_related_pages(self, request) -> list[dict]:
-        def build():
-            return [page_link(block.value) for block in self.related_pages if block.value and block.value.live]
-
-        # A preview shows the editor's unsaved choice; the live page can use the cached list.
-        return build() if getattr(request, "is_preview", False) else cached(f"related:{self.pk}", build)
 
 
 class ClinicalCodesMixin(models.Model):

@@ -7,7 +7,6 @@ from rest_framework import serializers
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import Http404
 from django.utils.functional import cached_property, classproperty
 
 from modelcluster.fields import ParentalManyToManyField
@@ -17,15 +16,17 @@ from wagtail.blocks import CharBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
 
-from education import content_version
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
-from education.fragment_cache import cached, hold_site_root_paths, page_link, remembered
-from education.public import view_restrictions, without_restricted
-from integrations.api_fields import CitationsField, GlossaryTermsUsedField, RenderedStreamField
+from education.public import view_restrictions, visible
+from integrations.api_fields import (
+    CitationsField,
+    GlossaryTermsUsedField,
+    RenderedStreamField,
+    VisibleChosenPagesField,
+    VisiblePagesField,
+)
 from integrations.panels import EmbedCodePanel
-from portal.page_cache import mark_cacheable
 
 from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
 from .snippets import FAQTopic, GlossaryTerm, Reference
@@ -59,7 +60,7 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
         APIField("reviewed_by"),
         APIField("references", serializer=CitationsField()),
         APIField("glossary_terms", serializer=GlossaryTermsUsedField()),
-        APIField("related_pages"),
+        APIField("related_pages", serializer=VisibleChosenPagesField()),
     ]
 
     class Meta:
@@ -78,17 +79,8 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
         )
 
     def get_view_restrictions(self):
+        # Wagtail checks these before it serves a page: decided where every channel decides.
         return view_restrictions(self)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["related"] = self.live_related_pages(request)
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        hold_site_root_paths(self)  # for page.full_url in the template, which has no request
-        # A restricted page is only served to someone with a session, which the cache skips.
-        return mark_cacheable(super().serve(request, *args, **kwargs))
 
     def get_sitemap_urls(self, request=None):
         # The address the reader used (validated by ALLOWED_HOSTS), not the Site record's
@@ -118,29 +110,6 @@ class HomePage(PortalPage):
 
     class Meta:
         verbose_name = "home page"
-
-    def route(self, request, path_components):
-        """Find the page for a path in one lookup by its URL path, not one query per level."""
-        request._portal_site_root = self  # the template tags need the root; save them a query
-        if not path_components:
-            return super().route(request, path_components)
-        url_path = self.url_path + "/".join(path_components) + "/"
-        # Which page (and which type) sits at a path is kept per SHARED content version (any
-        # page's address or live state moves it), so a worker loads the page itself in one
-        # query instead of two, even right after another page's publish.
-        found = remembered(
-            f"route:{url_path}",
-            lambda: Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first(),
-            scope=content_version.SHARED,
-        )
-        if not found:
-            raise Http404
-        content_type_id, pk = found
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model.objects.filter(pk=pk).first() if model else None
-        if page is None or not page.live:
-            raise Http404
-        return RouteResult(page)
 
 
 class SectionPage(PortalPage):
@@ -193,15 +162,6 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
 
     class Meta:
         verbose_name = "condition page"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # The link is entered once, on the therapy page; this is its reverse side.
-        context["therapy_types"] = cached(
-            f"therapy-types:{self.pk}",
-            lambda: [page_link(page) for page in without_restricted(self.therapy_types.live()).order_by("path")],
-        )
-        return context
 
 
 class TherapyTypePage(ClinicalCodesMixin, PortalPage):
@@ -257,7 +217,7 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
         *PortalPage.api_fields,
         APIField("how_it_works"),
         APIField("how_given"),
-        APIField("used_for"),
+        APIField("used_for", serializer=VisiblePagesField()),
         APIField("common_side_effects"),
         APIField("serious_side_effects", serializer=RenderedStreamField()),
         APIField("questions"),
@@ -270,14 +230,6 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
 
     class Meta:
         verbose_name = "therapy type page"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = cached(
-            f"conditions:{self.pk}",
-            lambda: [page_link(page) for page in without_restricted(self.used_for.live()).order_by("path")],
-        )
-        return context
 
 
 class FAQIndexPage(PortalPage):
@@ -292,15 +244,9 @@ class FAQIndexPage(PortalPage):
 
     @cached_property
     def topics(self) -> list[FAQTopic]:
-        """The topics that have questions, each with its questions, with every page their answers
-        link to looked up at once. Read only when the page's article or its JSON-LD is rendered
-        again (both are kept as fragments), and then once for the two."""
-        # Imported here: the link handler's module loads Wagtail's page model when imported.
-        from education.page_links import resolve_links_in
-
-        topics = [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
-        resolve_links_in(faq.answer for topic in topics for faq in topic.faqs.all())
-        return topics
+        """The topics that have questions, each with its questions. Read only when the page's article
+        or its JSON-LD is rendered again (both are kept as fragments), and then once for the two."""
+        return [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
 
 
 class GlossaryPage(PortalPage):
@@ -340,9 +286,7 @@ class ReferenceIndexPage(PortalPage):
             base_content_type=ContentType.objects.get_for_model(Page),
         ).values_list("to_object_id", "object_id")
         page_ids = {int(page_id) for _, page_id in links}
-        pages = {
-            page.pk: page for page in without_restricted(Page.objects.live()).filter(pk__in=page_ids).order_by("path")
-        }
+        pages = {page.pk: page for page in visible(Page.objects.filter(pk__in=page_ids)).order_by("path")}
         citing = defaultdict(list)
         for reference_id, page_id in links:
             page = pages.get(int(page_id))

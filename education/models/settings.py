@@ -1,5 +1,3 @@
-import copy
-
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -15,20 +13,6 @@ DEFAULT_STANDARD_NOTE = (
 @register_setting(icon="site")
 class PortalSettings(BaseSiteSetting):
     """Contact details and the standard note, shown on every page; one change updates them all."""
-
-    @classmethod
-    def for_site(cls, site):
-        """Kept in each worker's memory per SHARED content version (saving these settings moves it),
-        instead of one query per page view. Each caller gets its own copy to attach a request to."""
-        from education import content_version
-        from education.fragment_cache import remembered
-
-        kept = remembered(
-            f"portal-settings:{site.pk}",
-            lambda: super(PortalSettings, cls).for_site(site),
-            scope=content_version.SHARED,
-        )
-        return copy.copy(kept)
 
     organisation_name = models.CharField(
         max_length=120, default="Your clinic", help_text="Shown in the header and on handouts."

@@ -8,11 +8,13 @@ from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
 
-from education import content_version
-from education.fragment_cache import cached, page_link, remembered
+from caching import record
+from caching.fragments import cached, cached_in_worker
+from caching.page_links import resolve_links_in
 from education.glossary_marking import current_matcher, mark_terms
-from education.models import PortalSettings
-from education.public import without_restricted
+from education.models import ConditionPage, FAQIndexPage, PortalSettings, TherapyTypePage
+from education.navigation import ancestor_links, child_links, linked_page_links, page_link, related_links
+from education.public import visible
 from education.structured_data import as_script, page_structured_data
 
 register = template.Library()
@@ -20,25 +22,14 @@ register = template.Library()
 
 def _site_root(context) -> Page | None:
     request = context.get("request")
-    if request is None:
-        return None
-    if not hasattr(request, "_portal_site_root"):
-        site = Site.find_for_request(request)
-        request._portal_site_root = site.root_page if site else None
-    return request._portal_site_root
+    site = Site.find_for_request(request) if request is not None else None
+    return site.root_page if site else None
 
 
 @register.simple_tag(takes_context=True)
 def home_url(context) -> str:
     root = _site_root(context)
     return root.get_url(context.get("request")) if root else "/"
-
-
-def _top_level(root: Page) -> list[dict]:
-    return cached(
-        f"top-level:{root.pk}",
-        lambda: [page_link(page) for page in without_restricted(root.get_children().live()).order_by("path")],
-    )
 
 
 @register.simple_tag(takes_context=True)
@@ -48,7 +39,7 @@ def main_navigation(context, current_page: Page | None = None) -> list[dict]:
     if root is None:
         return []
     items = []
-    for link in _top_level(root):
+    for link in child_links(root):
         if not link["in_menu"]:
             continue
         current = ""
@@ -62,17 +53,7 @@ def main_navigation(context, current_page: Page | None = None) -> list[dict]:
 def footer_links(context) -> list[dict]:
     """Top-level pages not in the main menu (FAQs, glossary, sources, about…), on every page."""
     root = _site_root(context)
-    return [link for link in _top_level(root) if not link["in_menu"]] if root else []
-
-
-def ancestor_links(page: Page) -> list[dict]:
-    """The page's ancestors below the tree's root, home first: the breadcrumbs, shown to readers
-    and in the JSON-LD, from one cached list."""
-    if page.depth <= 2:
-        return []
-    return cached(
-        f"breadcrumbs:{page.pk}", lambda: [page_link(ancestor) for ancestor in page.get_ancestors().filter(depth__gt=1)]
-    )
+    return [link for link in child_links(root) if not link["in_menu"]] if root else []
 
 
 @register.inclusion_tag("components/breadcrumbs.html")
@@ -82,11 +63,31 @@ def breadcrumbs(page: Page) -> dict:
 
 @register.simple_tag
 def page_listing(page: Page) -> list[dict]:
-    """A page's live, public children with their summaries, for hubs and the home page."""
-    return cached(
-        f"children:{page.pk}",
-        lambda: [page_link(child) for child in without_restricted(page.get_children().live()).order_by("path")],
-    )
+    """A page's public children with their summaries, for hubs and the home page."""
+    return child_links(page)
+
+
+# What each page type lists of other pages, beside its related pages: {context name: relation}.
+# The therapy and condition pages are linked both ways through TherapyTypePage.used_for.
+LINKED_PAGES = {TherapyTypePage: {"conditions": "used_for"}, ConditionPage: {"therapy_types": "therapy_types"}}
+
+
+@register.simple_tag(takes_context=True)
+def page_listings(context, page: Page) -> str:
+    """Puts the page's lists of other pages in the context (`related`, and by page type
+    `conditions` or `therapy_types`), only public pages, before the parts that show them."""
+    context["related"] = related_links(page, context.get("request"))
+    for name, relation in LINKED_PAGES.get(type(page), {}).items():
+        context[name] = linked_page_links(page, relation)
+    return ""
+
+
+@register.simple_tag
+def faq_topics(page: FAQIndexPage) -> list:
+    """The FAQ page's topics, with every page their answers link to looked up at once."""
+    topics = page.topics
+    resolve_links_in(faq.answer for topic in topics for faq in topic.faqs.all())
+    return topics
 
 
 class GlossaryMarkedNode(template.Node):
@@ -144,8 +145,8 @@ def help_page_url(context) -> str:
         return ""
 
     def build() -> str:
-        page = Page.objects.filter(pk=portal.help_page_id, live=True).first()
-        return page.url if page else ""
+        page = visible(Page.objects.filter(pk=portal.help_page_id)).first()
+        return page_link(page)["url"] if page else ""
 
     return cached(f"help-url:{portal.help_page_id}", build)
 
@@ -156,7 +157,7 @@ class PageFragmentNode(template.Node):
 
     def render(self, context) -> str:
         # The page's own content is the costly part of rendering it: a live page's is rendered
-        # once per content version. A preview shows unsaved changes, so it is always fresh.
+        # once per generation. A preview shows unsaved changes, so it is always fresh.
         # Kept in this worker only: with the page cache on, the whole page is kept in Redis
         # already, and sharing this part too only added two round trips to every page rendered
         # after a publish.
@@ -166,13 +167,13 @@ class PageFragmentNode(template.Node):
         # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the host used.
         host = request.get_host() if request else ""
         key = f"{self.name}:{page.pk}:{'embed' if context.get('embed') else 'page'}:{host}"
-        return mark_safe(remembered(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
+        return mark_safe(cached_in_worker(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
 
 
 @register.tag
 def page_fragment(parser, token):
-    """{% page_fragment "name" %}…{% end_page_fragment %}: the enclosed part of a page, cached
-    under the content version (so never stale) for the page it belongs to."""
+    """{% page_fragment "name" %}…{% end_page_fragment %}: the enclosed part of a page, kept
+    under the any-change generation (so never stale) for the page it belongs to."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError('Use {% page_fragment "name" %}')
@@ -187,7 +188,7 @@ class BodyFragmentNode(template.Node):
 
     def render(self, context) -> str:
         # A page's own body, with its glossary marks and links, changes with the page's revision
-        # or with the SHARED version (snippets, settings, images, any page's address or live
+        # or with the site-wide generation (snippets, settings, images, any page's address or live
         # state), not when another page's text is published. Anything else it shows must be
         # named after depends_on, and is part of the key.
         page, request = context.get("page"), context.get("request")
@@ -200,7 +201,7 @@ class BodyFragmentNode(template.Node):
             f"body:{page.pk}:{revision}:{'embed' if context.get('embed') else 'page'}:{host}:"
             f"{hashlib.sha256(shown).hexdigest()[:16]}"
         )
-        html = cached(key, lambda: self.nodelist.render(context), scope=content_version.SHARED)
+        html = cached(key, lambda: self.nodelist.render(context), scope=record.SITEWIDE_CHANGE)
         return mark_safe(html)  # noqa: S308 (rendered template output)
 
 

@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
 INSTALLED_APPS = [
+    "caching",
     "education",
     "review",
     "search",
@@ -53,17 +54,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.request_id.RequestIdMiddleware",
     "portal.security_headers.SecurityHeadersMiddleware",
-    "portal.faults.DatabaseUnavailableMiddleware",
-    # One read of the content version for everything this request caches or looks up.
-    "education.content_version.PinVersionMiddleware",
-    # Before everything that a stored page already went through (CSP, sessions, ETags…).
-    "portal.page_cache.PageCacheMiddleware",
+    # Static files need no database: served even while it is away.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.faults.DatabaseUnavailableMiddleware",
+    # Reads the record of change once for the request, and answers from a kept copy before
+    # everything a kept page already went through (CSP, sessions, ETags…).
+    "caching.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware has refused hosts that are not allowed.
-    "education.site_lookup.CurrentSiteMiddleware",
+    "caching.wagtail_lookups.RequestLookupsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,8 +119,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis going away must slow the site down, not break it (portal/cache.py).
-            "BACKEND": "portal.cache.ResilientRedisCache",
+            # Redis going away must slow the site down, not break it (caching/redis.py).
+            "BACKEND": "caching.redis.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -128,11 +129,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole pages for anonymous readers (portal/page_cache.py). It needs a cache every app process
-# shares, so it is on by default only with Redis; dev (one process) turns it on too.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
+# Every kept copy is keyed by the record of change in the database (caching/record.py), so caching
+# is safe in every topology: one process, several workers, several instances, Redis or none.
+# CACHING=false renders everything afresh (to compare against, or to rule caching out).
+CACHING_ENABLED = env_bool("CACHING", True)
+# Whole pages for anonymous readers (caching/page_cache.py). PAGE_CACHE=false keeps the rest.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = 24 * 3600  # content changes invalidate at once; this only bounds memory
-# Each worker keeps its most recent entries too, so a hit costs one small read of the content version.
+# Each worker keeps its most recent entries too (without Redis, the only copy), so a hit costs the
+# read of the record and a lookup in memory.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_MB", 16) * 1024 * 1024
 # The same for menus, rendered page bodies and link targets, used when pages are rendered.
 FRAGMENT_LOCAL_BYTES = env_int("FRAGMENT_LOCAL_MB", 16) * 1024 * 1024

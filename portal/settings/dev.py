@@ -1,7 +1,7 @@
 """Local development: `make run` uses these, with SQLite and the local-memory cache."""
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_list, env_str
+from .environment import env_list, env_str
 
 DEBUG = True
 # A fixed key is safe here: dev settings are never used to serve real users.
@@ -16,4 +16,3 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain")  # noqa: F405
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # noqa: F405

@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
+from caching.redis import ResilientRedisCache
 from portal import faults
-from portal.cache import ResilientRedisCache
 from portal.log_format import JsonFormatter
 from portal.request_id import RequestIdFilter
 from portal.storage import ServerNamedStorage, server_file_name
@@ -96,7 +96,7 @@ def test_real_unreachable_database_gives_503_quickly_and_liveness_stays_up():
 
 def test_cache_outage_is_a_logged_miss_not_an_error(caplog):
     cache = ResilientRedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
-    with caplog.at_level(logging.ERROR, logger="portal.cache"):
+    with caplog.at_level(logging.ERROR, logger="caching.redis"):
         assert cache.get("anything", "fallback") == "fallback"
         assert cache.add("k", 1) is False
         cache.set("k", 1)
@@ -108,7 +108,7 @@ def test_cache_outage_is_a_logged_miss_not_an_error(caplog):
 def test_pages_are_served_while_redis_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.ResilientRedisCache",
+            "BACKEND": "caching.redis.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

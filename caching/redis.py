@@ -1,7 +1,10 @@
 """A Redis cache that turns Redis outages into cache misses, logged, instead of errors.
 
-Everything the portal caches can be rebuilt from the database, so while Redis is down pages are
-served straight from the database (slower) and rate limits let requests through.
+Everything kept in Redis is keyed by a generation of the record of change, which lives in the
+database, and can be rebuilt from the database: while Redis is down, blipping, flushed or restarted,
+pages are rendered from the database (slower, never stale) and rate limits let requests through.
+After a failure this worker leaves Redis alone for a moment, so a Redis that hangs costs one
+timeout, not one for every fragment of every page.
 """
 
 import functools
@@ -12,30 +15,39 @@ from redis.exceptions import RedisError
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-logger = logging.getLogger("portal.cache")
+logger = logging.getLogger("caching.redis")
 LOG_EVERY_SECONDS = 30
+# After a failure, calls are answered as misses at once for this long, then Redis is tried again.
+RETRY_AFTER_SECONDS = 2.0
 _last_logged = 0.0
 
 
-def _log_outage(error: Exception) -> None:
+def _note_outage(cache: "ResilientRedisCache", error: Exception) -> None:
     global _last_logged
     now = time.monotonic()
+    cache.left_alone_until = now + RETRY_AFTER_SECONDS
     if now - _last_logged >= LOG_EVERY_SECONDS:
         _last_logged = now
         logger.error("Cache unavailable, serving without it: %s", type(error).__name__)
 
 
+def _missed(miss, args, kwargs, error: Exception | None = None):
+    if isinstance(miss, type) and issubclass(miss, Exception):
+        raise miss("cache unavailable") from error
+    return miss(*args, **kwargs) if callable(miss) else miss
+
+
 def _miss_on_outage(miss):
     def decorate(method):
         @functools.wraps(method)
-        def wrapper(*args, **kwargs):
+        def wrapper(cache, *args, **kwargs):
+            if time.monotonic() < cache.left_alone_until:
+                return _missed(miss, (cache, *args), kwargs)
             try:
-                return method(*args, **kwargs)
+                return method(cache, *args, **kwargs)
             except RedisError as error:
-                _log_outage(error)
-                if isinstance(miss, type) and issubclass(miss, Exception):
-                    raise miss("cache unavailable") from error
-                return miss(*args, **kwargs) if callable(miss) else miss
+                _note_outage(cache, error)
+                return _missed(miss, (cache, *args), kwargs, error)
 
         return wrapper
 
@@ -67,6 +79,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedRedisClient
+        self.left_alone_until = 0.0
 
     get = _miss_on_outage(_default)(RedisCache.get)
     get_many = _miss_on_outage({})(RedisCache.get_many)

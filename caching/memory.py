@@ -1,10 +1,10 @@
 """Values one worker keeps in its own memory, least recently used out first, up to a byte budget.
 
-Everything kept here is keyed by the content version (see education.content_version), which every
-request reads from the shared cache. A change made through any instance moves that number, so a
-worker can never serve what it kept from before the change: the old keys are simply never asked
-for again and age out. This saves a round trip to Redis, and the unpickling, for each fragment,
-link and page a worker has used lately.
+Everything kept here is keyed by a generation of the record of change (caching/record.py), which
+every request reads from the database. A change made by any process moves it, so a worker can
+never serve what it kept from before the change: the old keys are simply never asked for again and
+age out. This saves a round trip to Redis, and the unpickling, for each fragment, link and page a
+worker has used lately; without Redis it is the only copy.
 """
 
 import pickle

@@ -1,6 +1,6 @@
 """A worker's own memory stays within its budget and gives back what was put in."""
 
-from portal.worker_memory import OVERHEAD_BYTES, WorkerMemory
+from caching.memory import OVERHEAD_BYTES, WorkerMemory
 
 
 def test_the_least_recently_used_values_go_first_when_the_budget_is_full():
