@@ -1,14 +1,19 @@
-"""Scratch databases, free ports and environments for tests that run the portal in other processes."""
+"""Scratch databases, free ports, environments and running servers for tests that run the portal
+in other processes: gunicorn app servers, and an editor's process that changes content beside them."""
 
 import contextlib
+import http.client
+import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 import pytest
@@ -136,3 +141,202 @@ def python(code: str, environment: dict[str, str], timeout: float = 120) -> subp
         timeout=timeout,
         check=False,
     )
+
+
+def collected_static_is_current() -> bool:
+    """The production settings serve hashed static files, which collectstatic makes."""
+    manifest = REPO / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    import wagtail
+
+    sources = [Path(wagtail.__file__), *(path for path in (REPO / "static").rglob("*") if path.is_file())]
+    return manifest.stat().st_mtime >= max(path.stat().st_mtime for path in sources)
+
+
+def prepare_site(environment: dict[str, str], then: str = "") -> str:
+    """What deploy/prepare.sh runs (migrate, load the content, configure the site), in one process
+    to save start-up time, then the Python in `then`; returns what it printed."""
+    if not collected_static_is_current():
+        result = manage(["collectstatic", "--no-input", "-v0"], environment, timeout=180)
+        assert result.returncode == 0, result.stderr[-2000:]
+    result = python(
+        "import io\n"
+        "from django.core.management import call_command\n"
+        "for command in ('migrate', 'load_content', 'configure_site'):\n"
+        "    call_command(command, stdout=io.StringIO())\n" + then,
+        environment,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+STARTUP_SECONDS = 40
+
+
+class AppServer:
+    """One gunicorn app server (production settings, 2 sync workers) on a loopback port, reached as
+    the TLS-terminating proxy reaches it."""
+
+    def __init__(self, name: str, log: Path, environment: dict[str, str], host: str = "", workers: int = 2):
+        self.name, self.log, self.environment, self.workers = name, log, environment, workers
+        self.port = free_port()
+        self.host = host or f"127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"https://{self.host}"
+
+    def request(
+        self, method: str, path: str, cookies: dict[str, str] | None = None, data: dict | None = None
+    ) -> tuple[int, dict[str, str], str]:
+        cookies = {} if cookies is None else cookies
+        headers = {
+            "Host": self.host,
+            "X-Forwarded-Proto": "https",
+            "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
+        }
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers.update(
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": self.origin,
+                    "Referer": self.origin + path,
+                }
+            )
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for key, morsel in SimpleCookie(header).items():
+                    cookies[key] = morsel.value
+            return response.status, dict(response.headers.items()), text
+        finally:
+            connection.close()
+
+    def get(self, path: str, cookies: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        return self.request("GET", path, cookies)
+
+    def post(self, path: str, cookies: dict[str, str], data: dict) -> tuple[int, dict[str, str], str]:
+        return self.request("POST", path, cookies, data)
+
+    def start(self) -> None:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(gunicorn),
+                    "portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--timeout",
+                    "30",
+                    "--graceful-timeout",
+                    "5",
+                    "--forwarded-allow-ips",
+                    "127.0.0.1",
+                ],
+                cwd=REPO,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_until_serving(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"{self.name} exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+            with contextlib.suppress(OSError):
+                if self.get("/healthz")[0] == 200:
+                    return
+            time.sleep(0.1)
+        pytest.fail(f"{self.name} did not answer /healthz within {STARTUP_SECONDS} s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    def tracebacks(self) -> str:
+        text = self.log.read_text()
+        return text[-3000:] if "Traceback" in text else ""
+
+
+@contextlib.contextmanager
+def running(servers: list[AppServer]) -> Iterator[None]:
+    try:
+        for server in servers:
+            server.start()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        for server in servers:
+            server.wait_until_serving(deadline)
+        yield
+    finally:
+        for server in servers:
+            server.stop()
+
+
+# What an editor's process runs: snippets of Python, one at a time, each answered with one line.
+EDITOR_LOOP = """
+import json, sys, traceback
+import django
+django.setup()
+namespace = {}
+for line in sys.stdin:
+    try:
+        exec(json.loads(line), namespace)
+        answer = {"ok": True}
+    except Exception:
+        answer = {"ok": False, "error": traceback.format_exc()}
+    print(json.dumps(answer), flush=True)
+"""
+
+
+class Editor:
+    """A process of its own that changes content beside the running servers, as the admin, a
+    management command or a cron job would: its own interpreter, its own database connection."""
+
+    def __init__(self, environment: dict[str, str]):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", EDITOR_LOOP],
+            cwd=REPO,
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, code: str) -> None:
+        self.process.stdin.write(json.dumps(code) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            pytest.fail(f"the editor's process ended (exit {self.process.poll()})")
+        answer = json.loads(line)
+        assert answer["ok"], f"the change failed in the editor's process:\n{answer['error']}"
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> "Editor":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -1,0 +1,247 @@
+"""A change made in one process is what every other process serves on its very next request.
+
+Real processes, no mocks: gunicorn with the production settings and 2 workers (each with its own
+memory), no Redis, on SQLite and on PostgreSQL; the changes come from a process of their own (an
+editor's shell, a cron job) and from `manage.py publish_scheduled`. Each page is read several times
+before the change, so both workers keep it, and several times after, so both must let it go.
+"""
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.operations import scratch
+
+READS = 6  # per check: both workers answer some of them (each read is a new connection)
+HOST = "portal.test"
+
+Check = Callable[[int, dict[str, str], str], str | None]  # None when the answer is right, else why not
+
+
+@contextlib.contextmanager
+def database(backend: str, tmp_path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+        return
+    server = scratch.postgres_server_url()
+    problem = scratch.postgres_reachable(server)
+    if problem:
+        scratch.unavailable(problem)
+    with scratch.scratch_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request, tmp_path) -> Iterator[tuple[scratch.AppServer, scratch.Editor, dict[str, str]]]:
+    with database(request.param, tmp_path) as url:
+        environment = scratch.app_environment(
+            DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "media"), ALLOWED_HOSTS=f"127.0.0.1,localhost,{HOST}"
+        )
+        scratch.prepare_site(environment)
+        server = scratch.AppServer(f"gunicorn on {request.param}", tmp_path / "server.log", environment, host=HOST)
+        with scratch.running([server]), scratch.Editor(environment) as editor:
+            yield server, editor, environment
+        assert not server.tracebacks(), server.tracebacks()
+
+
+def answers(server: scratch.AppServer, path: str, check: Check, when: str) -> list[str]:
+    """Reads the path READS times; every answer must pass the check. Returns the X-Cache values."""
+    seen = []
+    for number in range(1, READS + 1):
+        status, headers, body = server.get(path)
+        problem = check(status, headers, body)
+        assert problem is None, f"{when}, read {number} of {path}: {problem}"
+        seen.append(headers.get("X-Cache", "-"))
+    return seen
+
+
+def shows(text: str) -> Check:
+    return lambda status, headers, body: None if status == 200 and text in body else f"{status}, no {text!r}"
+
+
+def lacks(text: str) -> Check:
+    return lambda status, headers, body: None if status == 200 and text not in body else f"{status}, has {text!r}"
+
+
+def status_is(expected: int) -> Check:
+    return lambda status, headers, body: None if status == expected else f"answered {status}, not {expected}"
+
+
+def frames_allowed_for(origin: str) -> Check:
+    def check(status, headers, body):
+        policy = headers.get("Content-Security-Policy", "")
+        return None if status == 200 and origin in policy else f"{status}, frame-ancestors: {policy!r}"
+
+    return check
+
+
+# Views that do not keep whole responses (they are rendered from kept fragments).
+NOT_KEPT = ("/search/", "/api/v2/pages/find/")
+
+
+def before_and_after(server, editor_change: Callable[[], None], checks: list[tuple[str, Check, Check]]) -> None:
+    """Each (path, check before, check after): read until kept, change, then read again at once."""
+    for path, before, _ in checks:
+        seen = answers(server, path, before, "before the change")
+        assert path.startswith(NOT_KEPT) or "hit" in seen, f"{path} was never served from a kept copy: {seen}"
+    editor_change()
+    for path, _, after in checks:
+        answers(server, path, after, "after the change")
+
+
+def page_id(server: scratch.AppServer, slug: str) -> int:
+    status, _, body = server.get(f"/api/v2/pages/?slug={slug}")
+    assert status == 200, f"the API could not list {slug}: {status}"
+    return json.loads(body)["items"][0]["id"]
+
+
+def edit(editor: scratch.Editor, code: str) -> Callable[[], None]:
+    return lambda: editor.run(code)
+
+
+PAGE = "from wagtail.models import Page\npage = Page.objects.get(url_path='/home{path}').specific\n"
+
+
+def test_changes_made_by_another_process_are_served_on_the_next_request(site):
+    server, editor, environment = site
+
+    # A publish: the page and its hub's listing.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            PAGE.format(path="/types/cytokines/") + "page.title = 'Cytokines, from the shell'\n"
+            "page.save_revision().publish()",
+        ),
+        [
+            ("/types/cytokines/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
+            ("/types/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
+        ],
+    )
+
+    # An unpublish: the page, and every menu that linked it.
+    before_and_after(
+        server,
+        edit(editor, PAGE.format(path="/after-treatment/") + "page.unpublish()"),
+        [
+            ("/after-treatment/", status_is(200), status_is(404)),
+            ("/", shows('href="/after-treatment/"'), lacks('href="/after-treatment/"')),
+        ],
+    )
+
+    # A login restriction: the page and every channel that could show it.
+    checkpoint = page_id(server, "checkpoint-inhibitors")
+    before_and_after(
+        server,
+        edit(
+            editor,
+            PAGE.format(path="/types/checkpoint-inhibitors/") + "from wagtail.models import PageViewRestriction\n"
+            "PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)",
+        ),
+        [
+            ("/types/checkpoint-inhibitors/", status_is(200), status_is(302)),
+            ("/embed/types/checkpoint-inhibitors/", status_is(200), status_is(404)),
+            (f"/api/v2/pages/{checkpoint}/", status_is(200), status_is(404)),
+            ("/api/v2/pages/find/?html_path=/types/checkpoint-inhibitors/", status_is(302), status_is(404)),
+            ("/search/?q=checkpoint", shows("/types/checkpoint-inhibitors/"), lacks("/types/checkpoint-inhibitors/")),
+            ("/types/", shows("/types/checkpoint-inhibitors/"), lacks("/types/checkpoint-inhibitors/")),
+        ],
+    )
+
+    # A password restriction shows its form, never the page.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            PAGE.format(path="/types/monoclonal-antibodies/") + "from wagtail.models import PageViewRestriction\n"
+            "PageViewRestriction.objects.create(page=page, restriction_type='password', password='ward-4-only')",
+        ),
+        [("/types/monoclonal-antibodies/", lacks('type="password"'), shows('type="password"'))],
+    )
+
+    # A restriction to groups.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            PAGE.format(path="/types/cancer-vaccines/") + "from django.contrib.auth.models import Group\n"
+            "from wagtail.models import PageViewRestriction\n"
+            "restriction = PageViewRestriction.objects.create(page=page, restriction_type='groups')\n"
+            "restriction.groups.add(Group.objects.get_or_create(name='Ward staff')[0])",
+        ),
+        [("/types/cancer-vaccines/", status_is(200), status_is(302))],
+    )
+
+    # The care team's phone number in the site settings, on every page.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            "from education.models import PortalSettings\n"
+            "PortalSettings.objects.update(care_team_phone='0191 555 0123')",
+        ),
+        [
+            ("/types/cytokines/", lacks("0191 555 0123"), shows("0191 555 0123")),
+            ("/glossary/", lacks("0191 555 0123"), shows("0191 555 0123")),
+        ],
+    )
+
+    # An intranet allowed to frame the embeds.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            "from integrations.models import EmbedSettings\n"
+            "settings = EmbedSettings.load()\n"
+            "settings.allowed_origins = 'https://intranet.example.org'\n"
+            "settings.save()",
+        ),
+        [
+            (
+                "/embed/types/cytokines/",
+                lacks("https://intranet.example.org"),
+                frames_allowed_for("intranet.example.org"),
+            )
+        ],
+    )
+
+    # A glossary term, on the glossary page and where pages use it.
+    before_and_after(
+        server,
+        edit(
+            editor,
+            "from education.models import GlossaryTerm\n"
+            "GlossaryTerm.objects.filter(slug='cytokine').update(definition='A messenger, edited by a cron job.')",
+        ),
+        [
+            ("/glossary/", lacks("edited by a cron job"), shows("edited by a cron job")),
+            ("/types/cytokines/", lacks("edited by a cron job"), shows("edited by a cron job")),
+        ],
+    )
+
+    # Scheduled publishing and expiry, which only `manage.py publish_scheduled` carries out.
+    editor.run(
+        "import datetime\nfrom django.utils import timezone\n"
+        + PAGE.format(path="/research-and-future/")
+        + "Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))\n"
+        + PAGE.format(path="/benefits-and-limits/")
+        + "page.title = 'Benefits and limits, on schedule'\n"
+        "revision = page.save_revision()\n"
+        "revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)\n"
+        "revision.save()"
+    )
+
+    def run_publish_scheduled():
+        result = scratch.manage(["publish_scheduled"], environment)
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    before_and_after(
+        server,
+        run_publish_scheduled,
+        [
+            ("/research-and-future/", status_is(200), status_is(404)),
+            ("/benefits-and-limits/", lacks("on schedule"), shows("Benefits and limits, on schedule")),
+        ],
+    )
