@@ -93,6 +93,15 @@ def redis_reachable(url: str) -> str | None:
     return None
 
 
+def forget_cache_keys(redis_url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -288,19 +297,23 @@ def running(servers: list[AppServer]) -> Iterator[None]:
             server.stop()
 
 
-# What an editor's process runs: snippets of Python, one at a time, each answered with one line.
+# What an editor's process runs: snippets of Python, one at a time, each answered with one line
+# holding what it printed.
 EDITOR_LOOP = """
-import json, sys, traceback
+import contextlib, io, json, sys, traceback
 import django
 django.setup()
 namespace = {}
 for line in sys.stdin:
+    printed = io.StringIO()
     try:
-        exec(json.loads(line), namespace)
-        answer = {"ok": True}
+        with contextlib.redirect_stdout(printed):
+            exec(json.loads(line), namespace)
+        answer = {"ok": True, "printed": printed.getvalue()}
     except Exception:
         answer = {"ok": False, "error": traceback.format_exc()}
-    print(json.dumps(answer), flush=True)
+    sys.stdout.write(json.dumps(answer) + "\\n")
+    sys.stdout.flush()
 """
 
 
@@ -318,7 +331,8 @@ class Editor:
             text=True,
         )
 
-    def run(self, code: str) -> None:
+    def run(self, code: str) -> str:
+        """Runs the code there; returns what it printed."""
         self.process.stdin.write(json.dumps(code) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
@@ -326,6 +340,7 @@ class Editor:
             pytest.fail(f"the editor's process ended (exit {self.process.poll()})")
         answer = json.loads(line)
         assert answer["ok"], f"the change failed in the editor's process:\n{answer['error']}"
+        return answer["printed"]
 
     def close(self) -> None:
         self.process.stdin.close()

@@ -139,15 +139,6 @@ def prepare(environment: dict[str, str]) -> int:
     return int(printed.strip().splitlines()[-1])
 
 
-def forget_cache_keys(redis_url: str, prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-    if keys:
-        client.delete(*keys)
-
-
 def test_two_instances_share_publishing_and_sessions(tmp_path):
     postgres = scratch.postgres_server_url()
     redis_url = os.environ.get("REDIS_URL") or scratch.DEFAULT_REDIS
@@ -199,4 +190,4 @@ def test_two_instances_share_publishing_and_sessions(tmp_path):
                 logs = a.log.read_text() + b.log.read_text()
                 assert "Traceback" not in logs, logs[-3000:]
     finally:
-        forget_cache_keys(redis_url, prefix)
+        scratch.forget_cache_keys(redis_url, prefix)
