@@ -20,33 +20,37 @@ from .fragments import cached
 
 
 def restricted_paths() -> dict[str, list[int]]:
-    """{tree path: ids of the restrictions that page passes to itself and its descendants}. An
-    alias counts as restricted where its source page is, as Wagtail's get_view_restrictions has it."""
+    """{tree path: ids of the restrictions that page passes to itself and its descendants}.
+
+    An alias is restricted wherever its source page is, by a restriction on the source or on any of
+    the source's ancestors: it shows the same content. (Wagtail's own get_view_restrictions checks
+    only the source page itself, so an alias of a page in a private section would be public.)
+    """
     return cached("restricted-paths", _restricted_paths, scope=record.SITEWIDE_CHANGE)
 
 
 def _restricted_paths() -> dict[str, list[int]]:
-    by_page = defaultdict(list)
-    for page_id, restriction_id in PageViewRestriction.objects.values_list("page_id", "pk"):
-        by_page[page_id].append(restriction_id)
-    if not by_page:
+    paths = defaultdict(list)
+    for path, restriction_id in PageViewRestriction.objects.values_list("page__path", "pk"):
+        paths[path].append(restriction_id)
+    if not paths:
         return {}
-    paths = {}
-    pages = Page.objects.filter(Q(pk__in=by_page) | Q(alias_of_id__in=by_page))
-    for path, page_id, alias_of_id in pages.values_list("path", "pk", "alias_of_id"):
-        ids = by_page.get(alias_of_id if alias_of_id else page_id)
-        if ids:
-            paths[path] = ids
-    return paths
+    for alias_path, source_path in Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of__path"):
+        inherited = _ids_under(paths, source_path)
+        if inherited:
+            paths[alias_path] = [*paths.get(alias_path, []), *inherited]
+    return dict(paths)
+
+
+def _ids_under(paths: dict[str, list[int]], path: str) -> list[int]:
+    steps = Page.steplen
+    return [id_ for end in range(steps, len(path) + 1, steps) for id_ in paths.get(path[:end], ())]
 
 
 def restriction_ids(path: str) -> list[int]:
     """The restrictions on the page at this tree path, from it and its ancestors."""
     restricted = restricted_paths()
-    if not restricted:
-        return []
-    steps = Page.steplen
-    return [id_ for end in range(steps, len(path) + 1, steps) for id_ in restricted.get(path[:end], ())]
+    return _ids_under(restricted, path) if restricted else []
 
 
 def view_restrictions(page: Page) -> QuerySet:
