@@ -19,7 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from education.models import ConditionPage, TherapyTypePage
-from education.public import public_pages
+from education.public import last_published, public_pages
 from portal.rate_limit import rate_limited
 
 from .framing import mark_embeddable
@@ -110,7 +110,9 @@ def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
         f"{{{ATOM}}}feed",
         {"xml:lang": "en", "xml:base": request.build_absolute_uri(reverse("wagtail_serve", args=("",)))},
     )
-    updated = max((page.last_published_at for page in pages), default=None) or timezone.now()
+    # With nothing found, the feed is as new as the site's newest public change (not "now", which
+    # would make every answer differ).
+    updated = max((page.last_published_at for page in pages), default=None) or last_published(request) or timezone.now()
     for tag, text in [
         ("title", "Patient information on immunotherapy"),
         ("subtitle", f"Pages for {ask.system_oid} {ask.code or ask.display_name}"),
