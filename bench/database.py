@@ -26,19 +26,19 @@ class BenchDatabase:
         return self.engine == "postgresql"
 
 
-def plan(database_url: str, temp_dir: Path) -> BenchDatabase:
-    """A PostgreSQL database named after DATABASE_URL's with `_bench_<pid>`, else SQLite in temp_dir."""
+def plan(database_url: str, temp_dir: Path, purpose: str = "bench") -> BenchDatabase:
+    """A PostgreSQL database named after DATABASE_URL's with `_<purpose>_<pid>`, else SQLite in temp_dir."""
     parts = urlsplit(database_url)
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         base = parts.path.lstrip("/") or "portal"
-        name = f"{base}_bench_{os.getpid()}"[:63]
+        name = f"{base}_{purpose}_{os.getpid()}"[:63]
         return BenchDatabase(
             url=urlunsplit(parts._replace(path=f"/{name}")),
             engine="postgresql",
             name=name,
             maintenance_urls=tuple(urlunsplit(parts._replace(path=f"/{db}")) for db in MAINTENANCE_DATABASES),
         )
-    path = temp_dir / "bench.sqlite3"
+    path = temp_dir / f"{purpose}.sqlite3"
     return BenchDatabase(url=f"sqlite:///{path}", engine="sqlite", name=str(path))
 
 

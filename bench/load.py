@@ -1,13 +1,16 @@
 """Load generation with wrk: a warm-up, then several rounds, reporting the median round."""
 
+import dataclasses
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 CONNECTIONS = 16
-THREADS = 2
+# One wrk thread leaves the second core to the servers (the issue's measure: wrk -t1 -c16).
+THREADS = 1
 # Browsers ask for compressed responses; the portal and nginx then send the same bytes they
 # would send a patient's browser.
 HEADERS = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json,*/*"}
@@ -33,6 +36,8 @@ class Figures:
     p99_ms: float
     requests: int
     failures: int
+    # CPU milliseconds the app server (master and workers) spent per request, when measured.
+    cpu_ms: float | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -42,6 +47,7 @@ class Figures:
             "p99_ms": round(self.p99_ms, 2),
             "requests": self.requests,
             "failures": self.failures,
+            "cpu_ms": None if self.cpu_ms is None else round(self.cpu_ms, 3),
         }
 
 
@@ -87,21 +93,33 @@ class Wrk:
         warmup: int,
         connections: int = CONNECTIONS,
         ceiling_url: str | None = None,
+        cpu_seconds: Callable[[], float] | None = None,
+        ceiling_cpu_seconds: Callable[[], float] | None = None,
     ) -> tuple[Figures, list[Figures]]:
         """Warm up, then `rounds` rounds; returns the median round, and the ceiling's rounds.
 
         With `ceiling_url`, each round of the page follows a round of the ceiling, so both see the
-        same background load: on a shared machine that load changes from minute to minute.
+        same background load: on a shared machine that load changes from minute to minute. With
+        `cpu_seconds` (the server's CPU time so far), each round also gives the CPU per request.
         """
         threads = min(THREADS, connections)
         if warmup:
+            if ceiling_url:
+                self.run(ceiling_url, warmup, connections, threads)
             self.run(url, warmup, connections, threads)
         page_rounds, ceiling_rounds = [], []
         for _ in range(rounds):
             if ceiling_url:
-                ceiling_rounds.append(self.run(ceiling_url, seconds, connections, threads))
-            page_rounds.append(self.run(url, seconds, connections, threads))
+                ceiling_rounds.append(self._timed(ceiling_url, seconds, connections, threads, ceiling_cpu_seconds))
+            page_rounds.append(self._timed(url, seconds, connections, threads, cpu_seconds))
         return median_round(page_rounds), ceiling_rounds
+
+    def _timed(self, url, seconds, connections, threads, cpu_seconds) -> Figures:
+        before = cpu_seconds() if cpu_seconds else 0.0
+        figures = self.run(url, seconds, connections, threads)
+        if cpu_seconds is None or not figures.requests:
+            return figures
+        return dataclasses.replace(figures, cpu_ms=1000 * (cpu_seconds() - before) / figures.requests)
 
 
 def median_round(rounds: list[Figures]) -> Figures:
@@ -115,4 +133,5 @@ def median_round(rounds: list[Figures]) -> Figures:
         p99_ms=median.p99_ms,
         requests=sum(figures.requests for figures in rounds),
         failures=sum(figures.failures for figures in rounds),
+        cpu_ms=median.cpu_ms,
     )

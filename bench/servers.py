@@ -1,7 +1,9 @@
-"""The processes a benchmark run starts: gunicorn with the portal, and nginx for the static ceiling.
+"""The processes a benchmark run starts: gunicorn with the portal, gunicorn with the bare Django
+project (the ceiling), and nginx for the static ceiling.
 
 Each runs in its own process group, listens on a free loopback port, and is stopped (the whole
-group, TERM then KILL) by `stop()`, which the caller runs in `finally`.
+group, TERM then KILL) by `stop()`, which the caller runs in `finally`. `cpu_seconds()` adds up the
+CPU time of every process in the group (the gunicorn master and its workers).
 """
 
 import os
@@ -17,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+BARE_PROJECT = Path(__file__).resolve().parent / "bare_project"
 WORKERS = 2
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START_SECONDS = 60
 STOP_SECONDS = 10
 
@@ -48,6 +52,21 @@ class Child:
         except OSError:
             return ""
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of every live process in the server's process group."""
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            # After the command: state, ppid, pgrp, …; utime and stime are the 12th and 13th.
+            if int(fields[2]) == self.process.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / CLOCK_TICKS
+
     def stop(self) -> None:
         if self.process.poll() is None:
             try:
@@ -62,11 +81,11 @@ class Child:
             self._log.close()
 
 
-def _start(name: str, command: list[str], port: int, log_path: Path, env: dict | None = None) -> Child:
+def _start(name: str, command: list[str], port: int, log_path: Path, env: dict | None = None, cwd=REPO) -> Child:
     log = log_path.open("ab")
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
         command,
-        cwd=REPO,
+        cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log,
@@ -92,14 +111,18 @@ def _wait_until_serving(child: Child, path: str) -> None:
     raise RuntimeError(f"{child.name} did not start serving {path}:\n{child.log_tail()}")
 
 
-def start_gunicorn(env: dict, log_path: Path) -> Child:
-    """The production shape of deploy/serve.sh, bound to loopback: gunicorn, 2 sync workers."""
+def start_gunicorn(env: dict, log_path: Path, project: Path = REPO, name: str = "gunicorn") -> Child:
+    """The production shape of deploy/serve.sh, bound to loopback: gunicorn, 2 sync workers, with
+    the portal's gunicorn.conf.py, for the portal (or a checkout of it) or the bare project."""
     port = free_port()
+    app = "wsgi:application" if project == BARE_PROJECT else "portal.wsgi:application"
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "portal.wsgi:application",
+        app,
+        "--config",
+        str(REPO / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -113,9 +136,14 @@ def start_gunicorn(env: dict, log_path: Path) -> Child:
         "--forwarded-allow-ips",
         "127.0.0.1",
     ]
-    child = _start("gunicorn", command, port, log_path, env)
-    _wait_until_serving(child, "/healthz")
+    child = _start(name, command, port, log_path, env, cwd=project)
+    _wait_until_serving(child, "/" if project == BARE_PROJECT else "/healthz")
     return child
+
+
+def start_bare_project(log_path: Path) -> Child:
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    return start_gunicorn({**env, "PYTHONUNBUFFERED": "1"}, log_path, BARE_PROJECT, name="bare Django project")
 
 
 def start_nginx(root: Path, body: bytes, headers: dict[str, str]) -> Child:

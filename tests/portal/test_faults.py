@@ -105,6 +105,30 @@ def test_cache_outage_is_a_logged_miss_not_an_error(caplog):
     assert "Cache unavailable" in caplog.text
 
 
+def test_after_a_failure_redis_is_left_alone_for_a_moment_then_tried_again(monkeypatch):
+    """A Redis that hangs costs one timeout, not one for every fragment of every page."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from caching import redis as resilient
+
+    attempts = []
+
+    def unreachable(self, key=None, *, write=False):
+        attempts.append(key)
+        raise RedisConnectionError("down")
+
+    monkeypatch.setattr(resilient.ReusedRedisClient, "get_client", unreachable)
+    cache = ResilientRedisCache("redis://127.0.0.1:9/0", {})
+    clock = [1000.0]
+    monkeypatch.setattr(resilient.time, "monotonic", lambda: clock[0])
+    for _ in range(5):
+        assert cache.get("fragment", "miss") == "miss"
+    assert len(attempts) == 1
+    clock[0] += resilient.RETRY_AFTER_SECONDS + 0.1
+    assert cache.get("fragment", "miss") == "miss"
+    assert len(attempts) == 2
+
+
 def test_pages_are_served_while_redis_is_down(client, settings):
     settings.CACHES = {
         "default": {
