@@ -61,7 +61,8 @@ def test_database_url_selects_postgresql():
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])",
+            "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'], "
+            "settings.CACHES['default']['KEY_FUNCTION'])",
         ],
         env={
             **os.environ,
@@ -77,4 +78,5 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "caching.redis.ResilientRedisCache",
+        "caching.release.cache_key",
     ]

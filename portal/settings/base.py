@@ -123,6 +123,8 @@ if REDIS_URL:
             "BACKEND": "caching.redis.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            # Every key names the release, so a deploy never serves what the last one rendered.
+            "KEY_FUNCTION": "caching.release.cache_key",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
