@@ -1,23 +1,35 @@
-"""Whole responses for anonymous readers, never stale.
+"""Whole responses for anonymous readers, never stale, answered before Django's handler runs.
 
 A view opts in itself: `@cache_for_readers` on a function view, `cache_for_readers = True` on a
 class-based one; Wagtail's page view is opted in here (a restricted page still never is: Wagtail
-marks its responses never-cache). An opted-in response is kept, with the headers every middleware
-inside this one gave it, under the any-change generation, so a change anywhere makes it unreachable
-at once. Never kept: anything for a signed-in user (their session cookie is present), responses
-that set a cookie, used a CSRF token or say private/no-store, and anything but a 200 to GET or HEAD.
+marks its responses never-cache). Two parts:
 
-A hit costs the record read and a lookup in this worker's memory (then, with Redis, in Redis).
+- `PageCacheMiddleware`, inside Django: reads the record of change once for a safe request, and
+  marks an opted-in response that is safe to share (for anyone without a session; no cookie set,
+  no CSRF token used, not private, no-store or no-cache, varying by nothing but what the key
+  holds, a 200) with public Cache-Control headers and for `KeptResponses` to keep.
+- `KeptResponses`, around Django's WSGI application (portal/wsgi.py): keeps each marked response
+  as sent, every header included, under the any-change generation, and answers the next
+  anonymous read of the same address from it. A hit costs the record read and a lookup in this
+  worker's memory (with Redis, an entry another worker rendered is fetched once): not Django's
+  request, its signals or its middleware, which cost a bare Django view as much again.
+
+Django's test client calls the handler directly, so tests of keeping go through the WSGI
+application (tests/caching/test_page_cache.py).
 """
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.handlers.wsgi import get_path_info
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
@@ -34,9 +46,29 @@ PAGE_VIEWS = {wagtail_views.serve}
 # encoding, the cookies of an anonymous reader change nothing an opted-in view shows, and the API
 # renders JSON whatever the Accept (a request it cannot answer gets a 406, which is never kept).
 VARY_KEPT = {"accept", "accept-encoding", "cookie", "origin"}
+# What in a request can change the answer to it: the key is made of these, as sent, so a kept
+# answer is only ever given to a request that would have been answered the same (Django works out
+# the host and the scheme from them; a host it refuses is never kept).
+KEY_PARTS = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "HTTP_ORIGIN",
+)
+# Headers of one answer only: never kept, made afresh for each.
+NOT_KEPT_HEADERS = {"content-length", "x-request-id", "date", "set-cookie", "x-cache"}
+# Where Django marks a response KeptResponses may keep: the request's environ, which is its META.
+KEEP = "caching.keep"
 
 # Bumped whenever the stored layout changes, so a new release never reads an old release's entries.
-ENTRY_FORMAT = 4
+ENTRY_FORMAT = 5
 
 # Below this, gzip saves too little to be worth a second copy (GZipMiddleware uses the same floor).
 MIN_GZIP_BYTES = 200
@@ -91,17 +123,18 @@ def address_digest(request: HttpRequest, *extra: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def entry_key(request: HttpRequest, generation: int) -> str:
-    # Origin matters to the API's CORS header; both encodings live in one entry.
-    return f"page:{ENTRY_FORMAT}:{generation}:{address_digest(request, request.headers.get('Origin', ''))}"
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+def entry_key(environ: dict, generation: int) -> str:
+    raw = "\n".join(str(environ.get(part, "")) for part in KEY_PARTS)
+    return f"page:{ENTRY_FORMAT}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _cache_on() -> bool:
     return settings.PAGE_CACHE_ENABLED and settings.CACHING_ENABLED
+
+
+def _signed_in_cookie(environ: dict) -> bool:
+    # A substring test errs only towards "signed in", which is never answered from a copy.
+    return f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", "")
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -119,64 +152,115 @@ def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _opted_in_response(request: HttpRequest) -> bool:
-    match = getattr(request, "resolver_match", None)
-    return match is not None and view_opted_in(match.func)
+def _public(response: HttpResponse) -> HttpResponse:
+    """Browsers revalidate every time (a 304 is cheap); shared caches keep a page only as long as
+    the purge set-up allows (docs/performance.md)."""
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 class PageCacheMiddleware:
+    """Reads the record once for a safe request; says which responses KeptResponses may keep."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
-            return self._not_kept(request)
+            return self._answer(request)
         with record.pinned():
-            if _signed_in(request) or not _cache_on() or not path_opted_in(request.path_info):
-                return self._not_kept(request)
-            return self._kept(request)
+            return self._answer(request)
 
-    def _not_kept(self, request: HttpRequest) -> HttpResponse:
+    def _answer(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if _signed_in(request):
+        if _signed_in_cookie(request.META):
             # An editor's view (with the userbar) must never be stored by a proxy either.
             patch_cache_control(response, private=True, no_store=True)
-        elif _opted_in_response(request) and _shareable(request, response):
+            return response
+        match = getattr(request, "resolver_match", None)
+        if request.method in ("GET", "HEAD") and match and view_opted_in(match.func) and _shareable(request, response):
             _public(response)
+            request.META[KEEP] = True
         return response
 
-    def _kept(self, request: HttpRequest) -> HttpResponse:
-        key = entry_key(request, record.generation(record.ANY_CHANGE))
-        entry = _stored(key)
-        if entry is not None:
-            return entry.respond(request, "hit")
-        shared = shared_cache()
-        if shared is None:
-            return self._render_and_keep(request, key)
-        # After a change every reader misses at once. One request per address renders; the others
-        # wait for its entry instead of rendering the same page on the same cores.
-        lock = f"{key}:rendering"
-        holds_lock = shared.add(lock, 1, RENDER_LOCK_SECONDS)
-        if not holds_lock:
-            entry = _wait_for(key, lock)
-            if entry is not None:
-                return entry.respond(request, "hit")
-        try:
-            return self._render_and_keep(request, key)
-        finally:
-            if holds_lock:
-                shared.delete(lock)
 
-    def _render_and_keep(self, request: HttpRequest, key: str) -> HttpResponse:
-        response = self.get_response(request)
-        if not (_opted_in_response(request) and _shareable(request, response)):
-            return response
-        entry = Entry.from_response(response)
+class KeptResponses:
+    """The WSGI application in front of Django's: see the module's docstring."""
+
+    def __init__(self, application, request_id: Callable[[dict], str], skip_while: Callable[[], bool]):
+        self.application = application
+        self.request_id = request_id  # each answer's X-Request-ID, as RequestIdMiddleware gives it
+        self.skip_while = skip_while  # the database is known to be away: let Django answer that
+
+    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        if not self._may_answer(environ):
+            return self.application(environ, start_response)
+        with record.pinned():
+            try:
+                generation = record.generation(record.ANY_CHANGE)
+            except DatabaseError:
+                return self.application(environ, start_response)  # Django answers with its 503
+            key = entry_key(environ, generation)
+            entry = _stored(key)
+            if entry is not None:
+                return entry.answer(environ, start_response, "hit", self.request_id(environ))
+            shared = shared_cache()
+            if shared is None:
+                return self._render_and_keep(environ, start_response, key)
+            # After a change every reader misses at once. One request per address renders; the
+            # others wait for its entry instead of rendering the same page on the same cores.
+            lock = f"{key}:rendering"
+            holds_lock = shared.add(lock, 1, RENDER_LOCK_SECONDS)
+            if not holds_lock:
+                entry = _wait_for(key, lock)
+                if entry is not None:
+                    return entry.answer(environ, start_response, "hit", self.request_id(environ))
+            try:
+                return self._render_and_keep(environ, start_response, key)
+            finally:
+                if holds_lock:
+                    shared.delete(lock)
+
+    def _may_answer(self, environ: dict) -> bool:
+        return (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and _cache_on()
+            and not _signed_in_cookie(environ)
+            and path_opted_in(get_path_info(environ))
+            and not self.skip_while()
+        )
+
+    def _render_and_keep(self, environ: dict, start_response, key: str) -> Iterable[bytes]:
+        """Django renders; a response it marked is kept and sent as every later hit will be (the
+        same headers, gzip for a browser that takes it), so the first reader is no exception."""
+        held = {}
+
+        def hold_what_is_kept(status, headers, exc_info=None):
+            # Django marks the response (KEEP) before it starts sending it. A HEAD's body may have
+            # been dropped on the way (Django's test client drops it), so only a GET is kept.
+            if not (environ.get(KEEP) and environ["REQUEST_METHOD"] == "GET"):
+                return (
+                    start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
+                )
+            held["headers"], held["written"] = list(headers), []
+            return held["written"].append  # WSGI's write(): bytes that come before the body
+
+        body = self.application(environ, hold_what_is_kept)
+        if "headers" not in held:
+            return body
+        try:
+            content = b"".join([*held["written"], *body])
+        finally:
+            if hasattr(body, "close"):
+                body.close()  # Django's request_finished, as the server would send it
+        entry = Entry.made(content, held["headers"])
         shared = shared_cache()
         if shared is not None:
             shared.set(key, entry.pack(), settings.PAGE_CACHE_SECONDS)
         local_copies.put(key, entry)
-        return entry.respond(request, "miss")
+        logged_as = next((value for name, value in held["headers"] if name.lower() == "x-request-id"), None)
+        return entry.answer(environ, start_response, "miss", logged_as or self.request_id(environ))
 
 
 def _stored(key: str) -> "Entry | None":
@@ -204,71 +288,65 @@ def _wait_for(key: str, lock: str) -> "Entry | None":
     return None
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    """Browsers revalidate every time (a 304 is cheap); shared caches keep a page only as long as
-    the purge set-up allows (docs/performance.md)."""
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS, must_revalidate=True)
-    patch_vary_headers(response, ["Cookie"])
-    return response
-
-
 @dataclass(frozen=True)
 class Entry:
-    """A stored response: the body, the same body gzipped (made once, served to most browsers and
-    proxies), and the complete headers of each. Kept pages hold no secrets (no CSRF token, nothing
+    """A kept response: the body, the same body gzipped (made once, served to most browsers and
+    proxies), and the headers of each as sent. Kept pages hold no secrets (no CSRF token, nothing
     per user), so compressing them cannot leak anything."""
 
     body: bytes
-    headers: dict
+    headers: tuple[tuple[str, str], ...]
     gzipped: bytes | None
-    gzipped_headers: dict | None
+    gzipped_headers: tuple[tuple[str, str], ...] | None
+    etag: str
 
     @classmethod
-    def from_response(cls, response: HttpResponse) -> "Entry":
-        body = response.content
-        _public(response)
-        if "ETag" not in response:
-            set_response_etag(response)
-        # Every header the inner middleware gave it (CSP, CORS, ETag…), so a hit skips them all.
-        headers = {name: value for name, value in response.items() if name.lower() != "content-length"}
+    def made(cls, body: bytes, sent: list[tuple[str, str]]) -> "Entry":
+        headers = {name: value for name, value in sent if name.lower() not in NOT_KEPT_HEADERS}
+        etag = headers.get("ETag") or f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+        headers["ETag"] = etag
         gzipped = compress_string(body) if len(body) >= MIN_GZIP_BYTES else None
         if gzipped is None or len(gzipped) >= len(body):
-            headers["Vary"] = response["Vary"]
-            return cls(body, headers, None, None)
-        patch_vary_headers(response, ["Accept-Encoding"])
-        headers["Vary"] = response["Vary"]
+            return cls(body, tuple(headers.items()), None, None, etag)
+        vary = [part.strip() for part in headers.get("Vary", "").split(",") if part.strip()]
+        if "accept-encoding" not in {part.lower() for part in vary}:
+            headers["Vary"] = ", ".join([*vary, "Accept-Encoding"])
         # As Django's GZipMiddleware does: the bytes differ, the meaning does not.
-        etag = headers["ETag"]
-        gzipped_headers = {
-            **headers,
-            "Content-Encoding": "gzip",
-            "ETag": etag if etag.startswith("W/") else "W/" + etag,
-        }
-        return cls(body, headers, gzipped, gzipped_headers)
+        weak = etag if etag.startswith("W/") else "W/" + etag
+        compressed = {**headers, "Content-Encoding": "gzip", "ETag": weak}
+        return cls(body, tuple(headers.items()), gzipped, tuple(compressed.items()), etag)
 
     def pack(self) -> tuple:
-        return (self.body, self.headers, self.gzipped, self.gzipped_headers)
+        return (self.body, self.headers, self.gzipped, self.gzipped_headers, self.etag)
 
     @classmethod
     def unpack(cls, stored) -> "Entry | None":
-        if isinstance(stored, tuple) and len(stored) == 4:
+        if isinstance(stored, tuple) and len(stored) == 5:
             return cls(*stored)
         return None
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"") + 2 * sum(len(value) for value in self.headers.values())
+        return len(self.body) + len(self.gzipped or b"") + 2 * sum(len(value) for _, value in self.headers)
 
-    def respond(self, request: HttpRequest, cache_status: str) -> HttpResponse:
-        compressed = self.gzipped is not None and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-        response = HttpResponse(self.gzipped if compressed else self.body)
-        for name, value in (self.gzipped_headers if compressed else self.headers).items():
-            response[name] = value
-        response["X-Cache"] = cache_status
-        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
-            # The conditional-GET middleware sits inside this one, so revalidations are answered here.
-            return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
-        return response
+    def answer(self, environ: dict, start_response, cache_status: str, request_id: str) -> list[bytes]:
+        compressed = self.gzipped is not None and ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        body, headers = (self.gzipped, self.gzipped_headers) if compressed else (self.body, self.headers)
+        extra = [("X-Cache", cache_status), ("X-Request-ID", request_id)]
+        if self._revalidated(environ):
+            start_response(
+                "304 Not Modified", [*(h for h in headers if h[0] in ("ETag", "Cache-Control", "Vary")), *extra]
+            )
+            return []
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *extra])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    def _revalidated(self, environ: dict) -> bool:
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        if not asked:
+            return False
+        plain = self.etag.removeprefix("W/")
+        return asked.strip() == "*" or any(tag.removeprefix("W/") == plain for tag in parse_etags(asked))
 
 
 # The entries this worker served lately: a hit then needs no page carried across from Redis.

@@ -58,13 +58,17 @@ def generation(scope: str = ANY_CHANGE) -> int:
 
 
 class pinned:
-    """Within this block (one safe request), the record is read at most once."""
+    """Within this block (one safe request), the record is read at most once. Nested blocks (the
+    WSGI layer, then Django's middleware) share the outermost one's reading."""
 
     def __enter__(self):
-        _pinned.active, _pinned.generations = True, None
+        self.outermost = not getattr(_pinned, "active", False)
+        if self.outermost:
+            _pinned.active, _pinned.generations = True, None
 
     def __exit__(self, *exc_info):
-        _pinned.active, _pinned.generations = False, None
+        if self.outermost:
+            _pinned.active, _pinned.generations = False, None
 
 
 def _read() -> Generations:

@@ -36,12 +36,17 @@ def note_database_failure(error: Exception) -> None:
     logger.error("Database unavailable: %s", type(error).__name__)
 
 
+def database_recently_failed() -> bool:
+    """Within a few seconds of a failure: answer at once rather than wait on a dead connection."""
+    return time.monotonic() < _database_down_until
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if time.monotonic() < _database_down_until and not request.path_info.startswith(NOT_SHORT_CIRCUITED):
+        if database_recently_failed() and not request.path_info.startswith(NOT_SHORT_CIRCUITED):
             return database_unavailable(request)
         return self.get_response(request)
 

@@ -2,8 +2,8 @@
 
 import contextvars
 import logging
+import os
 import re
-import uuid
 
 from django.http import HttpRequest, HttpResponse
 
@@ -12,13 +12,19 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("reques
 ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
+def request_id_for(meta: dict) -> str:
+    """The proxy's id if it sent an acceptable one, else a new one. (META, not request.headers:
+    that builds a mapping of every header, on every request.)"""
+    incoming = meta.get("HTTP_X_REQUEST_ID", "")
+    return incoming if incoming and ACCEPTABLE_ID.fullmatch(incoming) else os.urandom(16).hex()
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if ACCEPTABLE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(request.META)
         token = current_request_id.set(request_id)
         try:
             response = self.get_response(request)

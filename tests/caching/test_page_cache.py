@@ -2,11 +2,13 @@
 it must not be."""
 
 import gzip
+import time
 
 import pytest
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.signals import request_started
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -14,9 +16,17 @@ from django.test.utils import CaptureQueriesContext
 from caching import page_cache, record
 from education.models import GlossaryTerm
 from integrations.models import EmbedSettings
+from portal import faults
+from tests.caching.kept_client import KeptResponsesClient
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """Readers reach the site through the WSGI layer that keeps responses, as on a server."""
+    return KeptResponsesClient()
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +45,49 @@ def test_second_anonymous_view_is_served_from_the_cache_without_queries(client):
     assert second.content == first.content
     assert "public" in second["Cache-Control"] and "must-revalidate" in second["Cache-Control"]
     assert not second.cookies
+
+
+def test_a_hit_is_answered_before_django_handles_a_request(client):
+    client.get("/types/cytokines/")
+    started = []
+    request_started.connect(started.append, dispatch_uid="counting")
+    try:
+        assert client.get("/types/cytokines/")["X-Cache"] == "hit"
+    finally:
+        request_started.disconnect(dispatch_uid="counting")
+    assert started == []
+
+
+def test_the_first_reader_gets_what_every_later_reader_gets(client):
+    first = client.get("/types/cytokines/", HTTP_ACCEPT_ENCODING="gzip")
+    later = client.get("/types/cytokines/", HTTP_ACCEPT_ENCODING="gzip")
+    assert (first["X-Cache"], later["X-Cache"]) == ("miss", "hit")
+    per_answer = {"X-Cache", "X-Request-ID", "Date"}
+    assert {k: v for k, v in first.items() if k not in per_answer} == {
+        k: v for k, v in later.items() if k not in per_answer
+    }
+    assert first.content == later.content and first["Content-Encoding"] == "gzip"
+
+
+def test_every_answer_has_its_own_request_id_and_keeps_the_proxys(client):
+    client.get("/types/cytokines/")
+    ids = {client.get("/types/cytokines/")["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3
+    assert client.get("/types/cytokines/", HTTP_X_REQUEST_ID="proxy-id-1234")["X-Request-ID"] == "proxy-id-1234"
+    assert client.get("/types/cytokines/", HTTP_X_REQUEST_ID="bad id<script>")["X-Request-ID"] != "bad id<script>"
+
+
+def test_a_head_request_is_never_kept_for_later_gets(client):
+    assert client.head("/types/cytokines/").status_code == 200
+    response = client.get("/types/cytokines/")
+    assert response["X-Cache"] == "miss" and "Cytokines" in response.content.decode()
+
+
+def test_while_the_database_is_known_to_be_away_readers_get_the_clear_503(client, monkeypatch):
+    client.get("/types/cytokines/")
+    monkeypatch.setattr(faults, "_database_down_until", time.monotonic() + 60)
+    response = client.get("/types/cytokines/")
+    assert response.status_code == 503 and "X-Cache" not in response
 
 
 def test_etag_revalidation_gives_304(client):
@@ -190,7 +243,7 @@ class TestRenderOnce:
 
     def lock_for(self, client, path):
         client.get(path)
-        return page_cache.entry_key(RequestFactory().get(path), record.generation())
+        return page_cache.entry_key(RequestFactory().get(path).environ, record.generation())
 
     def test_a_request_waits_for_the_page_another_is_rendering(self, client, monkeypatch):
         key = self.lock_for(client, "/types/cytokines/")
