@@ -63,13 +63,17 @@ SEARCH_P95_TARGET_MS = 50.0
 GROWTH_TARGET = 1.5
 WEIGHT_TARGET_BYTES = 60 * 1024
 
-# A publish through Wagtail's own calls, run in a separate process as an editor's would be.
+# A publish through Wagtail's own calls, run in a separate process as an editor's would be (let
+# through without clinical sign-off, and recorded so, as the content loader's are).
 PUBLISH_SNIPPET = """
 from wagtail.models import Site
+from review.models import UnreviewedPublish
+from review.sign_off import publishing_without_sign_off
 root = Site.objects.get(is_default_site=True).root_page
 page = root.get_descendants().get(url_path=root.url_path + {path!r}.lstrip("/")).specific
 page.title = {new_title}
-page.save_revision().publish()
+with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Benchmark freshness check"):
+    page.save_revision().publish()
 print(page.title)
 """
 FRESHNESS_MARK = " (bench check)"

@@ -378,13 +378,11 @@ class PageReader:
             "in_menu": fields.get("in_menu", bool, required=False, default=False),
             "_related_line": fields.line_of("related"),
         }
-        reviewed = _Fields(fields.get("reviewed", dict), self.source, "reviewed", fields.line_of("reviewed"))
-        data["last_reviewed"] = reviewed.date("last")
-        data["next_review_due"] = reviewed.date("next")
-        data["reviewed_by"] = reviewed.text("by", required=False, max_length=120)
-        reviewed.finish()
-        if data["last_reviewed"] and data["next_review_due"] and data["next_review_due"] <= data["last_reviewed"]:
-            raise reviewed.error("next", "the next review must come after the last review")
+        if "reviewed" in fields.mapping:
+            # Only a clinical reviewer's sign-off in the admin records a review (review/sign_off.py).
+            raise fields.error(
+                "reviewed", "a content file cannot record a clinical review; reviewers sign off in the admin"
+            )
 
         if page_type == "home":
             url_path, parent_path = "/", ""

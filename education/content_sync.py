@@ -2,8 +2,10 @@
 editor's save uses. Unchanged entries are skipped, so editors' work in the admin is kept; a
 changed page file becomes a new published revision, so nothing is lost from the history."""
 
+import contextvars
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from wagtail.models import Page, Site
@@ -19,11 +21,13 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # their live version is signed off: kept
 
     def lines(self) -> list[str]:
         return [
             *(f"create  {item}" for item in self.created),
             *(f"update  {item}" for item in self.updated),
+            *(f"draft   {item} (the live version is signed off; submit the draft for review)" for item in self.drafts),
             *(f"skip    {item}" for item in self.skipped),
             f"{len(self.unchanged)} unchanged",
         ]
@@ -31,6 +35,15 @@ class SyncReport:
 
 class _DryRunRollback(Exception):
     pass
+
+
+_loading = contextvars.ContextVar("loading_content_files", default=False)
+
+
+def loading_content_files() -> bool:
+    """Whether the content files are being loaded now (the clinical sign-off rule lets their first
+    publication through, recorded as such: review/sign_off.py)."""
+    return _loading.get()
 
 
 class ContentSync:
@@ -43,6 +56,7 @@ class ContentSync:
         self.pages_by_path: dict[str, Page] = {}
 
     def run(self, dry_run: bool = False) -> SyncReport:
+        token = _loading.set(True)
         try:
             with transaction.atomic():
                 self._sync_library()
@@ -54,6 +68,8 @@ class ContentSync:
                     raise _DryRunRollback
         except _DryRunRollback:
             pass
+        finally:
+            _loading.reset(token)
         return self.report
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -203,9 +219,6 @@ class ContentSync:
         page.title = data["title"]
         page.search_description = data["summary"]
         page.show_in_menus = data["in_menu"]
-        page.last_reviewed = data["last_reviewed"]
-        page.next_review_due = data["next_review_due"]
-        page.reviewed_by = data["reviewed_by"]
         page.references = [{"type": "reference", "value": self.reference_ids[key]} for key in data["references"]]
         page.body = self._stream(data["body"])
         page.related_pages = [
@@ -228,8 +241,15 @@ class ContentSync:
             page.full_clean()
         except Exception as error:  # a ValidationError from the models; say which file caused it
             raise ContentFileError(spec.source, spec.line, "(page)", str(error)) from error
-        page.save_revision(log_action=True).publish()
-        (self.report.created if is_new else self.report.updated).append(f"page {spec.url_path}")
+        revision = page.save_revision(log_action=True)
+        try:
+            with transaction.atomic():
+                revision.publish()
+        except PermissionDenied:
+            # The live version was signed off by a clinician: the file's version waits as a draft.
+            self.report.drafts.append(f"page {spec.url_path}")
+        else:
+            (self.report.created if is_new else self.report.updated).append(f"page {spec.url_path}")
         self._remember(spec.source, spec.digest, page.pk)
 
     def _page(self, spec: PageSpec, path: str, field_name: str) -> Page:

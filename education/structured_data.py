@@ -36,9 +36,9 @@ def medical_web_page(page, url: str, organisation: str) -> dict:
         "audience": {"@type": "PeopleAudience", "audienceType": "Patients and their families"},
         "publisher": {"@type": "Organization", "name": organisation},
     }
-    if getattr(page, "last_reviewed", None):
+    if getattr(page, "clinically_reviewed", False):
+        # A claim of clinical review, only ever made for a clinical reviewer's sign-off.
         data["lastReviewed"] = page.last_reviewed.isoformat()
-    if getattr(page, "reviewed_by", ""):
         data["reviewedBy"] = {"@type": "Organization", "name": page.reviewed_by}
     return data
 

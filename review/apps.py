@@ -7,3 +7,8 @@ class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "Clinical review"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import sign_off
+
+        sign_off.connect()

@@ -242,3 +242,30 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for page {self.page_id} on {self.sent_on}"
+
+
+class UnreviewedPublish(models.Model):
+    """A version that went live without clinical sign-off, and why (review/sign_off.py).
+
+    A break-glass publish alerts the clinical reviewers while its version is live; a content load
+    is the content files' first publication, which pages show as not yet checked by a clinician.
+    """
+
+    BREAK_GLASS = "break_glass"
+    CONTENT_LOAD = "content_load"
+    KINDS = [(BREAK_GLASS, "Urgent correction (break-glass)"), (CONTENT_LOAD, "Loaded from the content files")]
+
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    reason = models.TextField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "publish without clinical sign-off"
+        verbose_name_plural = "publishes without clinical sign-off"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: page {self.page_id}, revision {self.revision_id}"

@@ -4,7 +4,7 @@ Each lists what it finds, can be downloaded as CSV or XLSX, and is open to every
 import django_filters
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.functional import cached_property
@@ -17,7 +17,7 @@ from wagtail.models import Page
 from .link_check import find_broken_links
 from .models import PlainWord
 from .readability_panel import readability_report
-from .review_dates import STATUS_LABELS, review_page_models, with_review_dates
+from .review_dates import STATUS_LABELS, UNREVIEWED, review_page_models, with_review_dates
 
 
 def _date(value) -> str:
@@ -99,9 +99,10 @@ class ReviewDatesReportView(ReportView):
         return super().get_queryset()
 
     def order_queryset(self, queryset):
-        # Pages without a date first: they have never been through review.
+        # Pages never signed off first, then those without a date, then the soonest due.
         if self.ordering == "review_next_due":
-            return queryset.order_by(F("review_next_due").asc(nulls_first=True), "path")
+            never = Case(When(review_status=UNREVIEWED, then=Value(0)), default=Value(1), output_field=IntegerField())
+            return queryset.order_by(never, F("review_next_due").asc(nulls_first=True), "path")
         if self.ordering == "-review_next_due":
             return queryset.order_by(F("review_next_due").desc(nulls_last=True), "path")
         return super().order_queryset(queryset)

@@ -18,11 +18,13 @@ from wagtail.models import Page, get_page_models
 
 from education.models.mixins import ReviewDatesMixin
 
+UNREVIEWED = "unreviewed"  # no clinical sign-off of the version readers see
 OVERDUE = "overdue"
 DUE_SOON = "due_soon"
 CURRENT = "current"
 NOT_SET = "not_set"
 STATUS_LABELS = {
+    UNREVIEWED: "Not yet signed off",
     OVERDUE: "Overdue",
     DUE_SOON: "Due soon",
     CURRENT: "Up to date",
@@ -53,7 +55,7 @@ def _coalesced(field_name: str, output_field):
 
 def annotate_review_dates(queryset: QuerySet, today: datetime.date | None = None) -> QuerySet:
     """`queryset` with `review_last_reviewed`, `review_next_due`, `review_reviewed_by` and
-    `review_status` (one of OVERDUE, DUE_SOON, CURRENT, NOT_SET) on each page."""
+    `review_status` (one of UNREVIEWED, OVERDUE, DUE_SOON, CURRENT, NOT_SET) on each page."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=due_soon_days())
     return queryset.annotate(
@@ -61,6 +63,7 @@ def annotate_review_dates(queryset: QuerySet, today: datetime.date | None = None
         review_next_due=_coalesced("next_review_due", DateField()),
         review_reviewed_by=_coalesced("reviewed_by", CharField()),
         review_status=Case(
+            When(review_last_reviewed__isnull=True, then=Value(UNREVIEWED)),
             When(review_next_due__isnull=True, then=Value(NOT_SET)),
             When(review_next_due__lt=today, then=Value(OVERDUE)),
             When(review_next_due__lte=soon, then=Value(DUE_SOON)),
@@ -77,9 +80,9 @@ def with_review_dates(queryset: QuerySet, today: datetime.date | None = None) ->
 
 
 def pages_due_for_review(today: datetime.date | None = None) -> QuerySet:
-    """Live pages that are overdue or due within the due-soon window, soonest first."""
+    """Live pages never signed off, overdue or due within the due-soon window, soonest first."""
     return (
         with_review_dates(Page.objects.live(), today)
-        .filter(review_status__in=[OVERDUE, DUE_SOON])
+        .filter(review_status__in=[UNREVIEWED, OVERDUE, DUE_SOON])
         .order_by("review_next_due", "path")
     )

@@ -6,6 +6,7 @@ from django.urls import include, path, reverse
 from django.utils.dateformat import format as format_date
 
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.admin.widgets import ListingButton
@@ -15,11 +16,14 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import sign_off
+from .break_glass import UnreviewedCorrectionsPanel, urgent_correction
 from .content_checker import PortalContentChecker
 from .dashboard import ContentDueForReviewPanel
 from .models import PlainWord, StaffProfile
+from .publishing_record import PublishingRecordView
 from .reports import BrokenLinksReportView, ReadabilityReportView, ReviewDatesReportView
-from .review_dates import DUE_SOON, OVERDUE, annotate_review_dates
+from .review_dates import DUE_SOON, OVERDUE, UNREVIEWED, annotate_review_dates
 from .stamping import STAMP_LOG_ACTION
 
 
@@ -52,6 +56,7 @@ register_snippet(ClinicalReviewGroup)
 
 @hooks.register("construct_homepage_panels")
 def add_content_due_for_review_panel(request, panels):
+    panels.append(UnreviewedCorrectionsPanel())
     panels.append(ContentDueForReviewPanel())
 
 
@@ -64,6 +69,13 @@ def register_review_report_urls():
         path("readability/results/", ReadabilityReportView.as_view(results_only=True), name="readability_results"),
         path("broken-links/", BrokenLinksReportView.as_view(), name="broken_links"),
         path("broken-links/results/", BrokenLinksReportView.as_view(results_only=True), name="broken_links_results"),
+        path("urgent-correction/<int:page_id>/", urgent_correction, name="urgent_correction"),
+        path("publishing-record/", PublishingRecordView.as_view(), name="publishing_record"),
+        path(
+            "publishing-record/results/",
+            PublishingRecordView.as_view(results_only=True),
+            name="publishing_record_results",
+        ),
     ]
     return [path("reports/clinical-review/", include((urls, "review"), namespace="review"))]
 
@@ -72,6 +84,17 @@ def register_review_report_urls():
 def review_dates_menu_item():
     return MenuItem(
         "Review dates", reverse("review:review_dates"), name="review-dates", icon_name="calendar-check", order=150
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def publishing_record_menu_item():
+    return MenuItem(
+        "Publishing record",
+        reverse("review:publishing_record"),
+        name="publishing-record",
+        icon_name="history",
+        order=155,
     )
 
 
@@ -96,14 +119,17 @@ def annotate_explorer_with_review_dates(parent_page, pages, request):
 @hooks.register("register_page_listing_buttons")
 def review_due_marker(page, user, next_url=None):
     status = getattr(page, "review_status", None)
-    if status not in (OVERDUE, DUE_SOON):
+    if status not in (UNREVIEWED, OVERDUE, DUE_SOON):
         return
-    due = format_date(page.review_next_due, "j M Y")
-    label = f"Review overdue (due {due})" if status == OVERDUE else f"Review due {due}"
+    if status == UNREVIEWED:
+        label = "Not signed off by a clinician"
+    else:
+        due = format_date(page.review_next_due, "j M Y")
+        label = f"Review overdue (due {due})" if status == OVERDUE else f"Review due {due}"
     yield ListingButton(
         label,
         url=reverse("review:review_dates") + f"?review_status={status}",
-        icon_name="warning" if status == OVERDUE else "time",
+        icon_name="time" if status == DUE_SOON else "warning",
         classname="portal-review-due",
         attrs={"data-review-status": status},
         priority=5,
@@ -112,12 +138,68 @@ def review_due_marker(page, user, next_url=None):
 
 @hooks.register("construct_page_action_menu")
 def publish_through_the_workflow(menu_items, request, context):
-    # While a page is in the Clinical review workflow, publishing goes through the workflow's own
-    # "Publish" step (after sign-off). Wagtail's plain "Publish" would cancel the review and
-    # publish whatever the draft says; to do that on purpose, cancel the workflow first.
-    page = context.get("page")
-    if page is not None and page.pk and page.current_workflow_state is not None:
-        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+    # A page goes live through the Clinical review workflow's own last step, after sign-off; the
+    # edit form's plain "Publish" would publish a version nobody signed off (and is refused:
+    # refuse_unreviewed_publish below, and review/sign_off.py wherever else a page goes live).
+    menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_publish_page")
+def refuse_unreviewed_publish(request, page):
+    # The edit and create views have saved the editor's version as a draft by now: it is kept.
+    revision = page.get_latest_revision()
+    if revision is not None and sign_off.may_go_live(revision):
+        return None
+    buttons = []
+    if request.user.is_superuser:
+        buttons.append(messages.button(reverse("review:urgent_correction", args=(page.pk,)), "Urgent correction"))
+    messages.error(request, f"Not published. {sign_off.REFUSAL} Your changes are saved as a draft.", buttons=buttons)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_create_page")
+def create_as_a_draft(request, parent_page, page_class):
+    # Wagtail's create view saves a page it is about to publish as live before any publish hook
+    # runs, which the sign-off rule refuses: a new page is saved as a draft instead, never lost.
+    if request.method == "POST" and request.POST.get("action-publish") and not sign_off.permitted_without_sign_off():
+        request.POST = request.POST.copy()
+        del request.POST["action-publish"]
+        messages.warning(request, f"Saved as a draft, not published. {sign_off.REFUSAL}")
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_unreviewed_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    pages = [page for page in objects if isinstance(page, Page)]
+    if action_class_instance.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in list(pages):
+            pages.extend(Page.objects.descendant_of(page).filter(has_unpublished_changes=True))
+    unreviewed = [page for page in pages if not sign_off.may_go_live(page.get_latest_revision())]
+    if not unreviewed:
+        return None
+    titles = ", ".join(f"'{page.get_admin_display_title()}'" for page in unreviewed[:5])
+    more = f" and {len(unreviewed) - 5} more" if len(unreviewed) > 5 else ""
+    messages.error(request, f"Nothing was published: {titles}{more} not signed off by a clinical reviewer.")
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_copy_page")
+def refuse_unreviewed_copies(request, page):
+    if request.method != "POST":
+        return None
+    if request.POST.get("alias"):
+        pages = [page, *(page.get_descendants().live() if request.POST.get("copy_subpages") else [])]
+        if all(sign_off.live_version_signed_off(each.pk) for each in pages):
+            return None
+        problem = sign_off.ALIAS_REFUSAL
+    elif request.POST.get("publish_copies"):
+        problem = "A copy is a new page: it needs its own clinical sign-off. Untick 'Publish copies' to copy as drafts."
+    else:
+        return None
+    messages.error(request, f"Not copied. {problem}")
+    return redirect("wagtailadmin_pages:copy", page.pk)
 
 
 @hooks.register("after_edit_page")

@@ -12,6 +12,8 @@ from wagtail.models import Page, Site
 
 from caching import fragments, page_cache
 from education.models import HomePage, PortalSettings
+from review.models import UnreviewedPublish
+from review.sign_off import publishing_without_sign_off
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +21,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
         call_command("load_content", stdout=quiet)
         call_command("configure_site", stdout=quiet)
+
+
+@pytest.fixture(autouse=True)
+def publishing_as_the_content_team(request):
+    """Tests set up content by publishing it, as the content loader does: let through without
+    clinical sign-off (and recorded so). Tests of the sign-off rule itself are marked
+    `sign_off_enforced` and get no such leave."""
+    if request.node.get_closest_marker("sign_off_enforced"):
+        yield
+        return
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +62,21 @@ def home(site) -> HomePage:
 @pytest.fixture
 def portal_settings(site) -> PortalSettings:
     return PortalSettings.for_site(site)
+
+
+def as_signed_off(path: str) -> Page:
+    """The page at `path` as a clinical sign-off leaves it live (review dates and reviewer), written
+    straight to its row: for tests of how a reviewed page is shown. How a page gets there is
+    tested through the workflow in tests/review."""
+    import datetime
+
+    page = page_at(path)
+    type(page).objects.filter(pk=page.pk).update(
+        last_reviewed=datetime.date(2026, 11, 20),
+        next_review_due=datetime.date(2027, 11, 20),
+        reviewed_by="Rita Rao, Clinical nurse specialist",
+    )
+    return page_at(path)
 
 
 def page_at(path: str) -> Page:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import page_at
+from tests.conftest import as_signed_off, page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,11 @@ def test_handout_has_clinic_contacts_qr_code_and_standard_note(client, portal_se
     assert "<svg" in html and "QR code for Checkpoint inhibitors" in html
     assert "http://testserver/types/checkpoint-inhibitors/" in html
     assert portal_settings.standard_note in html
-    assert "Page last reviewed" in html
+    assert "This page has not yet been checked by a clinician." in html and "Page last reviewed" not in html
     assert "urgent--emergency" in html
+    as_signed_off("/types/checkpoint-inhibitors/")
+    html = client.get("/handout/types/checkpoint-inhibitors/").content.decode()
+    assert "Page last reviewed" in html and "has not yet been checked" not in html
 
 
 def test_handout_of_missing_or_unpublished_page_is_404(client):
@@ -43,9 +46,12 @@ def test_medical_web_page_and_breadcrumb_json_ld(client):
     blocks = json_ld(client.get("/types/cytokines/").content.decode())
     page, crumbs = blocks[0], blocks[1]
     assert page["@type"] == "MedicalWebPage"
-    assert page["lastReviewed"] == page_at("/types/cytokines/").last_reviewed.isoformat()
+    assert "lastReviewed" not in page and "reviewedBy" not in page  # no clinical sign-off yet
     assert page["about"] == {"@type": "MedicalTherapy", "name": "Cytokines"}
-    assert page["reviewedBy"]["name"]
+    as_signed_off("/types/cytokines/")
+    page = json_ld(client.get("/types/cytokines/").content.decode())[0]
+    assert page["lastReviewed"] == "2026-11-20"
+    assert page["reviewedBy"]["name"] == "Rita Rao, Clinical nurse specialist"
     assert [item["name"] for item in crumbs["itemListElement"]] == ["Home", "Types of immunotherapy", "Cytokines"]
 
 

@@ -138,7 +138,7 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "pages/05-checkpoint-inhibitors.yaml",
             "references: [",
             "references: [NO-SUCH-SOURCE, ",
-            "education/content/pages/05-checkpoint-inhibitors.yaml, line 9, field 'references': no reference with the key 'NO-SUCH-SOURCE'",
+            "education/content/pages/05-checkpoint-inhibitors.yaml, line 8, field 'references': no reference with the key 'NO-SUCH-SOURCE'",
         ),
         (
             "pages/02-what-is-immunotherapy.yaml",

@@ -44,13 +44,15 @@ def text_of(response) -> str:
 
 
 @pytest.mark.parametrize("path", ALL_PAGES)
-def test_every_page_has_standard_note_help_link_and_review_dates(client, portal_settings, path):
+def test_every_page_has_standard_note_help_link_and_says_it_is_unreviewed(client, portal_settings, path):
     response = client.get(path)
     assert response.status_code == 200
     html = response.content.decode()
     assert portal_settings.standard_note in html
     assert 'href="/get-help-now/"' in html
-    assert "Page last reviewed" in html and "Next review due" in html
+    # The loaded content has had no clinical sign-off: it claims no review and says so.
+    assert "This page has not yet been checked by a clinician." in html
+    assert "Page last reviewed" not in html and "Next review due" not in html
     assert html.count("<h1") == 1
     assert f'href="tel:{portal_settings.emergency_number}"' in html
 

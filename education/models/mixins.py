@@ -24,8 +24,9 @@ class ReviewDatesMixin(models.Model):
     next_review_due = models.DateField(null=True, blank=True)
     reviewed_by = models.CharField(max_length=120, blank=True, help_text="Name and role of the clinical reviewer.")
 
-    # Read-only in the admin: the dates are set when a clinical reviewer signs the page off in the
-    # "Clinical review" workflow (review/stamping.py), or by the content loader.
+    # Read-only in the admin: set when a clinical reviewer signs the page off in the "Clinical
+    # review" workflow (review/stamping.py). A version that goes live without sign-off has its
+    # review claim cleared and is due at once (review/sign_off.py).
     review_panels = [
         MultiFieldPanel(
             [
@@ -40,6 +41,11 @@ class ReviewDatesMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def clinically_reviewed(self) -> bool:
+        """Whether a clinical reviewer signed off the version readers see."""
+        return bool(self.last_reviewed and self.reviewed_by)
 
     @property
     def is_review_overdue(self) -> bool:

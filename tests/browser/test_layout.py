@@ -177,4 +177,8 @@ def test_every_page_has_the_standard_furniture(portal_server, new_page, path):
         assert path in CONTENT_PAGE_URLS
         expect(page.locator("main aside.standard-note")).to_have_count(1)
         expect(page.locator("main aside.standard-note")).not_to_be_empty()
-        expect(page.locator("main .review-dates")).to_contain_text("Page last reviewed")
+        # The loaded content has had no clinical sign-off: it says so above everything but the title.
+        expect(page.locator("main .review-dates")).to_have_count(0)
+        notice = page.locator("main h1 + [data-unreviewed-notice]")
+        expect(notice).to_contain_text("This page has not yet been checked by a clinician.")
+        expect(notice).to_be_visible()

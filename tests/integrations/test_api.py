@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from integrations.models import EmbedSettings
-from tests.conftest import page_at
+from tests.conftest import as_signed_off, page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,10 @@ def test_page_detail_has_summary_html_body_dates_references_and_terms(client):
     assert response.status_code == 200
     assert data["summary"] == page.search_description
     assert data["meta"]["html_url"] == "http://testserver/types/checkpoint-inhibitors/"
-    assert data["last_reviewed"] == page.last_reviewed.isoformat()
+    assert data["last_reviewed"] is None and data["reviewed_by"] == ""  # loaded content: no sign-off
+    page = as_signed_off("/types/checkpoint-inhibitors/")
+    data = api(client, f"pages/{page.pk}/")[1]
+    assert data["last_reviewed"] == page.last_reviewed.isoformat() == "2026-11-20"
     assert data["next_review_due"] == page.next_review_due.isoformat()
     assert any(ref["key"] == "IBIS2023" and ref["doi"] == "10.3389/fimmu.2023.1197364" for ref in data["references"])
     assert {"term", "slug", "definition"} <= set(data["glossary_terms"][0])

@@ -28,7 +28,7 @@ def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, port
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Cytokines</h1>" in html
-    assert portal_settings.standard_note in html and "Page last reviewed" in html
+    assert portal_settings.standard_note in html and "This page has not yet been checked by a clinician." in html
     assert 'class="site-header"' not in html and 'class="site-footer"' not in html
     assert 'aria-label="Breadcrumb"' not in html
     assert 'href="http://testserver/types/cytokines/" target="_blank"' in html

@@ -3,7 +3,7 @@
 import feedparser
 import pytest
 
-from tests.conftest import page_at
+from tests.conftest import as_signed_off, page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,7 @@ def parse(client):
 
 
 def test_feed_is_valid_atom_with_review_dates(client):
+    as_signed_off("/types/cytokines/")
     feed = parse(client)
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "atom10"
@@ -25,8 +26,10 @@ def test_feed_is_valid_atom_with_review_dates(client):
     assert entry.link == "http://testserver/types/cytokines/"
     assert entry.id.startswith("tag:testserver,2026:page-")
     assert entry.updated_parsed and entry.published_parsed
-    assert "Next review due" in entry.summary
+    assert "Page last reviewed 20 November 2026 by Rita Rao" in entry.summary and "Next review due" in entry.summary
     assert entry["portal_nextreviewdue"] == page.next_review_due.isoformat()
+    unreviewed = next(entry for entry in feed.entries if entry.title == "Cancer vaccines")
+    assert "Not yet checked by a clinician." in unreviewed.summary and "last reviewed" not in unreviewed.summary
 
 
 def test_latest_publish_comes_first_and_drafts_never_show(client):

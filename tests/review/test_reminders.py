@@ -32,11 +32,15 @@ def set_due(path: str, days_from_today: int, owner=None):
 
 @pytest.fixture
 def due_pages(editor):
-    """Every loaded page is due after 2030, except three."""
+    """Every loaded page was signed off a year ago and is due after 2030, except three."""
     from review.review_dates import review_page_models
 
     for model in review_page_models():
-        model.objects.update(next_review_due=TODAY + datetime.timedelta(days=400))
+        model.objects.update(
+            last_reviewed=TODAY - datetime.timedelta(days=365),
+            reviewed_by="Rita Rao, Clinical nurse specialist",
+            next_review_due=TODAY + datetime.timedelta(days=400),
+        )
     return {
         "overdue": set_due("/get-help-now/", -3, owner=editor),
         "soon": set_due("/types/cytokines/", 20),

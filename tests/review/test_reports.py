@@ -26,21 +26,30 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def review_dates():
-    """All pages due in a year, except: one overdue, one due in 10 days, one never reviewed."""
+    """All pages signed off and due in a year, except: one overdue, one due in 10 days, one never
+    signed off."""
     today = timezone.localdate()
-    for model in review_page_models():
-        model.objects.update(next_review_due=today + datetime.timedelta(days=365))
+    signed_off_all_pages(today + datetime.timedelta(days=365))
 
-    def set_due(path, due):
+    def set_due(path, due, **more):
         page = page_at(path)
-        type(page).objects.filter(pk=page.pk).update(next_review_due=due)
+        type(page).objects.filter(pk=page.pk).update(next_review_due=due, **more)
         return page
 
     return {
         "overdue": set_due("/get-help-now/", today - datetime.timedelta(days=5)),
         "soon": set_due("/types/cytokines/", today + datetime.timedelta(days=10)),
-        "never": set_due("/supporting-someone/", None),
+        "never": set_due("/supporting-someone/", today, last_reviewed=None, reviewed_by=""),
     }
+
+
+def signed_off_all_pages(due: datetime.date) -> None:
+    for model in review_page_models():
+        model.objects.update(
+            last_reviewed=timezone.localdate() - datetime.timedelta(days=30),
+            reviewed_by="Rita Rao, Clinical nurse specialist",
+            next_review_due=due,
+        )
 
 
 def csv_rows(response) -> list[dict]:
@@ -52,10 +61,12 @@ def csv_rows(response) -> list[dict]:
 # --- Dashboard and listing ----------------------------------------------------------------------
 
 
-def test_dashboard_panel_lists_overdue_and_due_soon_pages(review_dates, editor):
+def test_dashboard_panel_lists_unreviewed_overdue_and_due_soon_pages(review_dates, editor):
     html = client_for(editor).get(reverse("wagtailadmin_home")).content.decode()
     panel = html[html.index("Content due for review") :]
+    unreviewed = panel.index("Not yet signed off by a clinician (1)")
     overdue, soon = panel.index("Overdue (1)"), panel.index("Due in the next 30 days (1)")
+    assert unreviewed < panel.index("Supporting someone") < overdue
     assert overdue < panel.index("Get help now") < soon < panel.index("Cytokines")
     assert "(5 days ago)" in panel and "(in 10 days)" in panel
     assert f'href="/admin/pages/{review_dates["overdue"].pk}/edit/"' in panel
@@ -68,10 +79,9 @@ def test_dashboard_panel_links_reviewers_to_the_live_page(review_dates, reviewer
 
 
 def test_dashboard_panel_says_when_nothing_is_due(editor):
-    for model in review_page_models():
-        model.objects.update(next_review_due=timezone.localdate() + datetime.timedelta(days=365))
+    signed_off_all_pages(timezone.localdate() + datetime.timedelta(days=365))
     html = client_for(editor).get(reverse("wagtailadmin_home")).content.decode()
-    assert "No page is overdue for clinical review" in html
+    assert "Every live page has been signed off by a clinician, and none is overdue" in html
 
 
 def test_page_listing_marks_overdue_and_due_soon_pages(review_dates, editor):
@@ -131,7 +141,7 @@ def test_review_dates_report_exports_csv(review_dates, editor):
     assert row["Address"] == "http://testserver/get-help-now/"
     assert row["Type"] == "Article page"
     assert next(row for row in rows if row["Page"] == "Supporting someone in treatment")["Review status"] == (
-        "No review date"
+        "Not yet signed off"
     )
     filtered = csv_rows(
         client_for(editor).get(reverse("review:review_dates"), {"export": "csv", "review_status": "due_soon"})

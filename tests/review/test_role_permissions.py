@@ -321,12 +321,12 @@ def test_site_administrator_has_every_page_permission(site_admin):
     assert not Page.objects.filter(pk=section.pk).exists()
 
 
-def test_publisher_publishes_a_page_in_review_only_through_the_workflow(editor, publisher):
+def test_publisher_publishes_only_through_the_workflow(editor, publisher):
     page = published_article(publisher)
     client = client_for(publisher)
-    assert 'name="action-publish"' in client.get(edit_url(page)).content.decode()
+    # Wagtail's plain "Publish" is never offered: only a signed-off version may go live.
+    assert 'name="action-publish"' not in client.get(edit_url(page)).content.decode()
     client_for(editor).post(edit_url(page), article_data(page.title, page.slug, **{"action-submit": "1"}))
-    # In review, Wagtail's plain "Publish" (which would cancel the review) is not offered.
     html = client.get(edit_url(page)).content.decode()
     assert 'name="action-publish"' not in html
     assert "Cancel workflow" in html

@@ -1,0 +1,113 @@
+"""Break-glass: a superuser publishes an urgent correction before sign-off, and says why.
+
+The publish is recorded (`UnreviewedPublish`), e-mailed to the clinical reviewers, and shown on
+every admin dashboard until a signed-off version replaces it.
+"""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page
+
+from .models import UnreviewedPublish
+from .roles import ROLE_GROUPS
+from .sign_off import is_signed_off, publishing_without_sign_off
+
+logger = logging.getLogger(__name__)
+
+
+class UrgentCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can this not wait for clinical sign-off?",
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="The clinical reviewers receive this by e-mail, and it stays in the publishing record.",
+    )
+
+
+def urgent_correction(request, page_id: int):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    page = get_object_or_404(Page, pk=page_id).specific
+    revision = page.get_latest_revision()
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    if revision is None or is_signed_off(revision.pk):
+        messages.warning(
+            request, "This version is signed off already: publish it through the Clinical review workflow."
+        )
+        return redirect(edit_url)
+    form = UrgentCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        with transaction.atomic(), publishing_without_sign_off(UnreviewedPublish.BREAK_GLASS, reason, request.user):
+            revision.publish(user=request.user)
+        _alert_reviewers(page, request.user, reason)  # after the publish has committed
+        messages.success(
+            request,
+            f"'{page.get_admin_display_title()}' is live without clinical sign-off. The clinical reviewers have "
+            "been told; submit it to Clinical review so that they can sign it off.",
+        )
+        return redirect(edit_url)
+    return TemplateResponse(
+        request, "review/urgent_correction.html", {"page": page, "revision": revision, "form": form}
+    )
+
+
+def _alert_reviewers(page: Page, user, reason: str) -> None:
+    reviewers = get_user_model().objects.filter(groups__name=ROLE_GROUPS["reviewer"], is_active=True)
+    recipients = sorted({email.lower() for email in reviewers.exclude(email="").values_list("email", flat=True)})
+    if not recipients:
+        logger.warning("Urgent correction of page %s: no clinical reviewer has an e-mail address", page.pk)
+        return
+    edit_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    who = user.get_full_name() or user.get_username()
+    send_mail(
+        subject=f"Published without clinical sign-off: {page.title}",
+        message=(
+            f"{who} published an urgent correction to '{page.title}' before clinical sign-off.\n\n"
+            f"Their reason: {reason}\n\n"
+            f"Patients see this version now. Please review it and sign it off, or ask for changes:\n{edit_url}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,  # the dashboard keeps showing it whatever the mail server does
+    )
+
+
+def live_without_sign_off():
+    """Break-glass publishes whose version is still what patients see."""
+    return (
+        UnreviewedPublish.objects.filter(kind=UnreviewedPublish.BREAK_GLASS, page__live_revision_id=F("revision_id"))
+        .select_related("page", "user")
+        .order_by("created_at")
+    )
+
+
+class UnreviewedCorrectionsPanel(Component):
+    """At the top of every dashboard until each urgent correction has a signed-off successor."""
+
+    name = "unreviewed_corrections"
+    template_name = "review/unreviewed_corrections_panel.html"
+    order = 10
+
+    def render_html(self, parent_context=None):
+        self.corrections = list(live_without_sign_off())  # a new panel for each dashboard request
+        return super().render_html(parent_context) if self.corrections else ""
+
+    def get_context_data(self, parent_context):
+        for correction in self.corrections:
+            correction.edit_url = reverse("wagtailadmin_pages:edit", args=(correction.page_id,))
+        return {"corrections": self.corrections}
