@@ -97,7 +97,11 @@ def may_go_live(revision: Revision) -> bool:
 def _allowed(revision: Revision) -> tuple[bool, Permit | None]:
     """Signed off, or let through without sign-off by a permit now (returned, to be recorded) or
     when it was scheduled."""
-    if is_signed_off(revision.pk) or UnreviewedPublish.objects.filter(revision=revision).exists():
+    if is_signed_off(revision.pk):
+        return True, None
+    if revision.approved_go_live_at is not None and UnreviewedPublish.objects.filter(revision=revision).exists():
+        # Scheduled under a permit: it goes live when its time comes, in whatever process runs
+        # `publish_scheduled`. An old version let through once is not let through again.
         return True, None
     permit = _current_permit()
     if permit is None:

@@ -279,6 +279,14 @@ def signed_off_through_the_workflow(page, editor, reviewer, publisher):
     return fresh(page)
 
 
+def test_an_old_unreviewed_version_never_comes_back_over_a_signed_off_one(editor, reviewer, publisher):
+    loaded = page_at(THERAPY).live_revision  # let through once, by the content load
+    page = signed_off_through_the_workflow(page_at(THERAPY), editor, reviewer, publisher)
+    with pytest.raises(SignOffRequired):
+        loaded.publish()
+    assert fresh(page).live_revision_id == page.live_revision_id
+
+
 def test_a_content_file_never_replaces_a_signed_off_version(tmp_path, editor, reviewer, publisher):
     page = signed_off_through_the_workflow(page_at(THERAPY), editor, reviewer, publisher)
     assert page.clinically_reviewed
