@@ -144,11 +144,15 @@ def publish_through_the_workflow(menu_items, request, context):
     menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
+def _may_go_live(revision) -> bool:
+    # A page with no revision at all has nothing a reviewer could have signed off.
+    return revision is not None and sign_off.may_go_live(revision)
+
+
 @hooks.register("before_publish_page")
 def refuse_unreviewed_publish(request, page):
     # The edit and create views have saved the editor's version as a draft by now: it is kept.
-    revision = page.get_latest_revision()
-    if revision is not None and sign_off.may_go_live(revision):
+    if _may_go_live(page.get_latest_revision()):
         return None
     buttons = []
     if request.user.is_superuser:
@@ -174,9 +178,10 @@ def refuse_unreviewed_bulk_publish(request, action_type, objects, action_class_i
         return None
     pages = [page for page in objects if isinstance(page, Page)]
     if action_class_instance.cleaned_form.cleaned_data.get("include_descendants"):
+        # The descendants Wagtail's bulk publish goes on to publish: those not live.
         for page in list(pages):
-            pages.extend(Page.objects.descendant_of(page).filter(has_unpublished_changes=True))
-    unreviewed = [page for page in pages if not sign_off.may_go_live(page.get_latest_revision())]
+            pages.extend(page.get_descendants().not_live())
+    unreviewed = [page for page in pages if not _may_go_live(page.get_latest_revision())]
     if not unreviewed:
         return None
     titles = ", ".join(f"'{page.get_admin_display_title()}'" for page in unreviewed[:5])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageLogEntry, Workflow
 
+from education.models import ArticlePage
 from review.models import UnreviewedPublish
 from review.sign_off import SignOffRequired
 from tests.conftest import page_at
@@ -111,6 +112,19 @@ def test_bulk_publish_of_a_version_waiting_for_review_is_refused(article, editor
     assert response.status_code == 302 and response.url == listing
     assert "Waiting in review." not in live_text(article)
     assert fresh(article).live_revision_id == article.live_revision_id
+
+
+def test_bulk_publish_with_a_draft_below_that_never_had_a_revision_is_refused(article, editor, reviewer, publisher):
+    article.add_child(instance=ArticlePage(title="Below", slug="below", live=False, search_description="Below."))
+    edit_article(editor, article, ["Checked change."], **{"action-submit": "1"})
+    workflow_action(reviewer, article, "approve")
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    response = client_for(publisher).post(f"{url}?id={article.pk}", {"include_descendants": "on"})
+    assert response.status_code == 302
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any("Nothing was published:" in message and "Below" in message for message in messages), messages
+    assert not Page.objects.get(slug="below").live
+    assert "Checked change." not in live_text(article)  # nothing at all was published
 
 
 def test_bulk_publish_of_a_signed_off_version_goes_ahead(article, editor, reviewer, publisher):
