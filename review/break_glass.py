@@ -7,7 +7,6 @@ every admin dashboard until a signed-off version replaces it.
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -22,6 +21,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from .models import UnreviewedPublish
+from .reminders import admin_edit_url
 from .roles import ROLE_GROUPS
 from .sign_off import is_signed_off, publishing_without_sign_off
 
@@ -72,14 +72,13 @@ def _alert_reviewers(page: Page, user, reason: str) -> None:
     if not recipients:
         logger.warning("Urgent correction of page %s: no clinical reviewer has an e-mail address", page.pk)
         return
-    edit_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=(page.pk,))
     who = user.get_full_name() or user.get_username()
     send_mail(
         subject=f"Published without clinical sign-off: {page.title}",
         message=(
             f"{who} published an urgent correction to '{page.title}' before clinical sign-off.\n\n"
             f"Their reason: {reason}\n\n"
-            f"Patients see this version now. Please review it and sign it off, or ask for changes:\n{edit_url}\n"
+            f"Patients see this version now. Please review it and sign it off, or ask for changes:\n{admin_edit_url(page)}\n"
         ),
         from_email=None,
         recipient_list=recipients,

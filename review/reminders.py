@@ -58,13 +58,14 @@ def _recipients_by_email(pages: list[Page]) -> dict[str, list[Page]]:
     return by_email
 
 
-def _edit_url(page: Page) -> str:
+def admin_edit_url(page: Page) -> str:
+    """The page's editor, as an address an e-mail can carry."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=(page.pk,))
 
 
 def _message(pages: list[Page], today: datetime.date) -> tuple[str, str]:
     rows = [
-        {"page": page, "overdue": page.review_status == OVERDUE, "edit_url": _edit_url(page)}
+        {"page": page, "overdue": page.review_status == OVERDUE, "edit_url": admin_edit_url(page)}
         for page in sorted(pages, key=lambda page: (page.review_next_due, page.path))
     ]
     overdue = sum(row["overdue"] for row in rows)
