@@ -2,7 +2,9 @@
 editor's save uses. Unchanged entries are skipped, so editors' work in the admin is kept; a
 changed page file becomes a new published revision, so nothing is lost from the history."""
 
+import contextlib
 import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from wagtail.models import Page, Site
 from education import models as content_models
 from education.content_files import PAGE_TYPES, ContentFileError, ContentSet, Entry, Markdown, PageSpec
 from education.markdown_text import MarkdownError, markdown_to_richtext
+from education.models.snippets import ReviewedSnippet
 
 
 @dataclass
@@ -46,6 +49,32 @@ def loading_content_files() -> bool:
     return _loading.get()
 
 
+@contextlib.contextmanager
+def loading_content() -> Iterator[None]:
+    """Within this block, content is being loaded from files (or made for a benchmark), not
+    written by an editor: it goes live as content not yet checked by a clinician."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
+def _publish_snippet(instance: ReviewedSnippet) -> bool:
+    """Publish the file's version as a new revision, as for pages; False when it waits as a draft
+    because the live version was signed off by a clinician."""
+    if instance.pk is None:
+        instance.live = False  # goes live below, as the revision it is published from
+        instance.save()
+    revision = instance.save_revision(log_action=True)
+    try:
+        with transaction.atomic():
+            revision.publish()
+    except PermissionDenied:
+        return False
+    return True
+
+
 class ContentSync:
     """Brings the database in line with the content files."""
 
@@ -56,9 +85,8 @@ class ContentSync:
         self.pages_by_path: dict[str, Page] = {}
 
     def run(self, dry_run: bool = False) -> SyncReport:
-        token = _loading.set(True)
         try:
-            with transaction.atomic():
+            with loading_content(), transaction.atomic():
                 self._sync_library()
                 self._ensure_pages()
                 self._sync_faqs()
@@ -68,8 +96,6 @@ class ContentSync:
                     raise _DryRunRollback
         except _DryRunRollback:
             pass
-        finally:
-            _loading.reset(token)
         return self.report
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -106,17 +132,17 @@ class ContentSync:
 
             def prepare(data=entry.data, order=order) -> dict:
                 return {
-                    **{key: value for key, value in data.items() if key != "references"},
+                    **data,
                     "topic": topics[data["topic"]],
                     "answer": self._richtext(data["answer"]),
                     "sort_order": order,
+                    # Kept with the version (the FAQ is a cluster), so a draft's sources wait with it.
+                    "references": [references[key] for key in data["references"]],
                 }
 
-            faq = self._sync_snippet(content_models.FAQ, entry, "key", prepare)
-            if faq is not None:
-                faq.references.set([references[key] for key in entry.data["references"]])
+            self._sync_snippet(content_models.FAQ, entry, "key", prepare)
 
-    def _sync_snippet(self, model, entry: Entry, key_field: str, prepare):
+    def _sync_snippet(self, model, entry: Entry, key_field: str, prepare) -> None:
         """Create or update one snippet unless its entry is unchanged since the last load.
         `prepare` builds the field values, only when they are needed."""
         key = entry.data[key_field]
@@ -124,16 +150,20 @@ class ContentSync:
         label = f"{model._meta.verbose_name} {key}"
         if self._is_unchanged(source, entry.digest):
             self.report.unchanged.append(label)
-            return None
+            return
         existing = model.objects.filter(**{key_field: key}).first()
         instance = existing or model()
         for name, value in prepare().items():
             setattr(instance, name, value)
         instance.full_clean(validate_unique=False)
-        instance.save()
+        if not isinstance(instance, ReviewedSnippet):
+            instance.save()
+        elif not _publish_snippet(instance):
+            self.report.drafts.append(label)
+            self._remember(source, entry.digest, instance.pk)
+            return
         (self.report.updated if existing else self.report.created).append(label)
         self._remember(source, entry.digest, instance.pk)
-        return instance
 
     # -- pages -------------------------------------------------------------------------------
 

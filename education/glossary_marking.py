@@ -63,7 +63,7 @@ def _build() -> Matcher:
     from education.models import GlossaryTerm  # imported late: the models import this module's users
 
     terms, exact, loose = {}, {}, {}
-    for row in GlossaryTerm.objects.all():
+    for row in GlossaryTerm.objects.live():
         terms[row.slug] = Term(row.slug, row.term, row.definition)
         for form in [row.term, *row.other_forms]:
             is_abbreviation = form.upper() == form and any(ch.isalpha() for ch in form)

@@ -126,4 +126,4 @@ def excluded_terms(page: Page) -> list[str]:
 
 def glossary_forms() -> list[str]:
     """Every glossary term and its other forms, as the site marks them in text."""
-    return [form for term in GlossaryTerm.objects.all() for form in (term.term, *term.other_forms)]
+    return [form for term in GlossaryTerm.objects.live() for form in (term.term, *term.other_forms)]

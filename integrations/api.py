@@ -61,7 +61,7 @@ class FAQAPIViewSet(ReadOnlyAPIMixin, BaseAPIViewSet):
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "question", "answer", "topic"]
 
     def get_queryset(self):
-        return FAQ.objects.select_related("topic").order_by("topic__sort_order", "sort_order", "id")
+        return FAQ.objects.live().select_related("topic").order_by("topic__sort_order", "sort_order", "id")
 
 
 class GlossaryAPIViewSet(ReadOnlyAPIMixin, BaseAPIViewSet):
@@ -71,7 +71,7 @@ class GlossaryAPIViewSet(ReadOnlyAPIMixin, BaseAPIViewSet):
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "term", "slug", "definition"]
 
     def get_queryset(self):
-        return GlossaryTerm.objects.order_by("term")
+        return GlossaryTerm.objects.live().order_by("term")
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.forms import TaskStateCommentForm
-from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
+from wagtail.models import AbstractGroupApprovalTask, Page, Site, TaskState
 
 from education.models import ArticlePage, ConditionPage, TherapyTypePage
 
@@ -76,11 +76,11 @@ class PublishTask(AbstractGroupApprovalTask):
     """
 
     def start(self, workflow_state, user=None):
-        page = workflow_state.content_object
-        if isinstance(page, Page) and ReviewSettings.for_page(page).approval_publishes:
+        content = workflow_state.content_object
+        if ReviewSettings.for_page(content).approval_publishes:
             task_state = self.get_task_state_class()(workflow_state=workflow_state)
             task_state.status = TaskState.STATUS_SKIPPED
-            task_state.revision = page.get_latest_revision()
+            task_state.revision = content.get_latest_revision()
             task_state.task = self
             task_state.finished_at = timezone.now()
             task_state.comment = "Skipped: the review settings say that sign-off publishes."
@@ -166,8 +166,9 @@ class ReviewSettings(BaseSiteSetting):
         verbose_name = "review settings"
 
     @classmethod
-    def for_page(cls, page: Page) -> "ReviewSettings":
-        site = page.get_site()
+    def for_page(cls, page) -> "ReviewSettings":
+        """The settings of the page's site; a snippet, shared by every site, follows the default site's."""
+        site = page.get_site() if isinstance(page, Page) else Site.objects.filter(is_default_site=True).first()
         return cls.for_site(site) if site else cls()
 
     @property
@@ -175,10 +176,10 @@ class ReviewSettings(BaseSiteSetting):
         return {slug for slug in re.split(r"[\s,]+", self.safety_page_slugs) if slug}
 
     def review_interval_months(self, page: Page) -> int:
-        """Months from one clinical review of `page` to the next."""
+        """Months from one clinical review of `page` (or snippet: as the other pages) to the next."""
         if isinstance(page, TherapyTypePage):
             return self.therapy_type_months
-        if page.slug in self.safety_slugs:
+        if isinstance(page, Page) and page.slug in self.safety_slugs:
             return self.safety_page_months
         if isinstance(page, ConditionPage):
             return self.condition_page_months
@@ -256,7 +257,8 @@ class UnreviewedPublish(models.Model):
     KINDS = [(BREAK_GLASS, "Urgent correction (break-glass)"), (CONTENT_LOAD, "Loaded from the content files")]
 
     revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # Empty for a snippet (an FAQ, a glossary term, a reference): its revision says which one.
+    page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=KINDS)
     reason = models.TextField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -268,4 +270,4 @@ class UnreviewedPublish(models.Model):
         verbose_name_plural = "publishes without clinical sign-off"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: page {self.page_id}, revision {self.revision_id}"
+        return f"{self.get_kind_display()}: revision {self.revision_id}"

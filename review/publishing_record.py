@@ -1,21 +1,28 @@
-"""The publishing record a clinical lead hands to governance: every publish and unpublish, who did
-it and when, which version, and the clinical sign-off it rests on. Versions that went live without
-sign-off (urgent corrections first) come before the rest. CSV and XLSX like every report."""
+"""The publishing record a clinical lead hands to governance: every publish and unpublish of a page
+or of a snippet patients read, who did it and when, which version, and the clinical sign-off it
+rests on. Versions that went live without sign-off (urgent corrections first) come before the
+rest. CSV and XLSX like every report."""
+
+from types import SimpleNamespace
 
 import django_filters
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Cast
 from django.utils.dateformat import format as format_date
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import PageLogEntry, TaskState
+from wagtail.models import ModelLogEntry, PageLogEntry, TaskState
 
 from .models import ClinicalReviewTask, UnreviewedPublish
+from .sign_off import reviewed_snippet_models
 
 PUBLISHING_ACTIONS = {"wagtail.publish": "Published", "wagtail.unpublish": "Unpublished"}
+KINDS = {"page": "Page", "faq": "FAQ", "glossaryterm": "Glossary term", "reference": "Reference"}
 
 
 def _name(user) -> str:
@@ -35,6 +42,48 @@ def _unreviewed(kind: str | None = None):
     return found.filter(kind=kind) if kind else found
 
 
+ROW_FIELDS = [
+    "pk",
+    "timestamp",
+    "action",
+    "label",
+    "user_id",
+    "revision_id",
+    "what",
+    "object_key",
+    "signed_off_by_id",
+    "signed_off_at",
+    "unreviewed_kind",
+    "unreviewed_reason",
+    "concern",
+]
+
+
+def _record_rows(entries, what, object_key):
+    """One log table's publishes and unpublishes, with the sign-off each rests on, as plain rows
+    that line up with the other table's (so the two can be listed as one)."""
+    return (
+        entries.filter(action__in=PUBLISHING_ACTIONS)
+        .annotate(
+            what=what,
+            object_key=object_key,
+            signed_off_by_id=Subquery(_sign_offs().values("finished_by_id")[:1]),
+            signed_off_at=Subquery(_sign_offs().values("finished_at")[:1]),
+            unreviewed_kind=Subquery(_unreviewed().values("kind")[:1]),
+            unreviewed_reason=Subquery(_unreviewed().values("reason")[:1]),
+            # Urgent corrections first, then anything else without sign-off, then the rest.
+            concern=Case(
+                When(Exists(_unreviewed(UnreviewedPublish.BREAK_GLASS)), then=Value(0)),
+                When(action="wagtail.publish", signed_off_by_id__isnull=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .values(*ROW_FIELDS)
+        .order_by()  # the union is ordered as a whole
+    )
+
+
 class PublishingRecordFilterSet(WagtailFilterSet):
     action = django_filters.ChoiceFilter(label="Action", choices=list(PUBLISHING_ACTIONS.items()), empty_label="Any")
 
@@ -44,6 +93,8 @@ class PublishingRecordFilterSet(WagtailFilterSet):
 
 
 class PublishingRecordView(ReportView):
+    """Pages and the snippets patients read (FAQs, glossary terms, references) in one list."""
+
     page_title = "Publishing record"
     header_icon = "history"
     index_url_name = "review:publishing_record"
@@ -53,52 +104,55 @@ class PublishingRecordView(ReportView):
     columns = [
         Column("when", label="When"),
         Column("action_label", label="Action"),
-        Column("page_title", label="Page"),
+        Column("what", label="What"),
+        Column("page_title", label="Title"),
         Column("revision_id", label="Version"),
         Column("by", label="By"),
         Column("rests_on", label="Rests on"),
     ]
-    list_export = ["when", "action_label", "page_title", "page_id", "revision_id", "by", "rests_on"]
+    list_export = ["when", "action_label", "what", "page_title", "object_key", "revision_id", "by", "rests_on"]
     export_headings = {
         "when": "When",
         "action_label": "Action",
-        "page_title": "Page",
-        "page_id": "Page ID",
+        "what": "What",
+        "page_title": "Title",
+        "object_key": "ID",
         "revision_id": "Version",
         "by": "By",
         "rests_on": "Rests on",
     }
 
     def get_queryset(self):
-        return (
-            PageLogEntry.objects.filter(action__in=PUBLISHING_ACTIONS)
-            .select_related("user", "page")
-            .annotate(
-                signed_off_by_id=Subquery(_sign_offs().values("finished_by_id")[:1]),
-                signed_off_at=Subquery(_sign_offs().values("finished_at")[:1]),
-                unreviewed_kind=Subquery(_unreviewed().values("kind")[:1]),
-                unreviewed_reason=Subquery(_unreviewed().values("reason")[:1]),
-                # Urgent corrections first, then anything else without sign-off, then the rest.
-                concern=Case(
-                    When(Exists(_unreviewed(UnreviewedPublish.BREAK_GLASS)), then=Value(0)),
-                    When(action="wagtail.publish", signed_off_by_id__isnull=True, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                ),
-            )
-            .order_by("concern", "-timestamp", "-pk")
+        snippets = ModelLogEntry.objects.filter(
+            content_type__in=ContentType.objects.get_for_models(*reviewed_snippet_models()).values()
         )
+        parts = [
+            _record_rows(PageLogEntry.objects.all(), Value("page", CharField()), Cast("page_id", CharField())),
+            _record_rows(snippets, F("content_type__model"), F("object_id")),
+        ]
+        if self.filters and self.filters.is_valid():
+            # Each part is filtered before the union: a union cannot be filtered.
+            parts = [self.filters.filter_queryset(part) for part in parts]
+        return parts[0].union(parts[1], all=True).order_by("concern", "-timestamp", "-pk")
+
+    def filter_queryset(self, queryset):
+        return queryset  # done in get_queryset, on each part
 
     def decorate_paginated_queryset(self, object_list):
-        entries = list(object_list)
-        reviewers = self._users({entry.signed_off_by_id for entry in entries} - {None})
-        for entry in entries:
-            entry.when = format_date(entry.timestamp, "j M Y, H:i")
-            entry.action_label = PUBLISHING_ACTIONS[entry.action]
-            entry.page_title = entry.label
-            entry.by = _name(entry.user) or "A script or scheduled job"
-            entry.rests_on = self._rests_on(entry, reviewers)
-        return entries
+        # The listing's table holds these very rows, so they are filled in where they are.
+        rows = list(object_list)
+        users = self._users({row["signed_off_by_id"] for row in rows} | {row["user_id"] for row in rows})
+        for row in rows:
+            entry = SimpleNamespace(**row)
+            row.update(
+                when=format_date(entry.timestamp, "j M Y, H:i"),
+                action_label=PUBLISHING_ACTIONS[entry.action],
+                what=KINDS.get(entry.what, entry.what),
+                page_title=entry.label,
+                by=_name(users.get(entry.user_id)) or "A script or scheduled job",
+                rests_on=self._rests_on(entry, users),
+            )
+        return rows
 
     @staticmethod
     def _rests_on(entry, reviewers) -> str:
@@ -115,4 +169,4 @@ class PublishingRecordView(ReportView):
 
     @staticmethod
     def _users(ids):
-        return {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)}
+        return {user.pk: user for user in get_user_model().objects.filter(pk__in=ids - {None})}

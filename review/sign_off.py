@@ -1,20 +1,23 @@
-"""Nothing reaches patients without clinical sign-off: the rule, kept where a page goes live.
+"""Nothing reaches patients without clinical sign-off: the rule, kept where content goes live.
 
-A revision of a page may go live when a clinical reviewer approved that very revision in the
+A revision of a page, or of a snippet patients read (FAQs, glossary terms, references: the
+`ReviewedSnippet`s), may go live when a clinical reviewer approved that very revision in the
 "Clinical review" workflow. The only exceptions are named and recorded (`UnreviewedPublish`):
 a superuser's break-glass correction (review/break_glass.py) and the content loader's first
 publication of the content files, which pages then show as not yet checked by a clinician.
 
-The rule is enforced on the save that makes a page live (and on the revision a publish schedules),
-so every route meets it: the edit and create views, bulk actions, scheduling, reverting, copying,
-aliases, `publish_scheduled`, the workflow's own last step, a shell. The admin hooks in
-review/wagtail_hooks.py refuse the same things earlier, with a message and the editor's draft kept.
+The rule is enforced on the save that makes a page or snippet live (and on the revision a publish
+schedules), so every route meets it: the edit and create views, bulk actions, scheduling,
+reverting, copying, aliases, `publish_scheduled`, the workflow's own last step, a shell. The admin
+hooks in review/wagtail_hooks.py and the snippet views in review/snippet_views.py refuse the same
+things earlier, with a message and the editor's draft kept.
 """
 
 import contextlib
 import contextvars
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
@@ -24,6 +27,7 @@ from wagtail.models import Page, Revision, TaskState, get_page_models
 
 from education.content_sync import loading_content_files
 from education.models.mixins import ReviewDatesMixin
+from education.models.snippets import ReviewedSnippet
 
 from .models import ClinicalReviewTask, UnreviewedPublish
 
@@ -114,42 +118,54 @@ def _allowed(revision: Revision) -> tuple[bool, Permit | None]:
 def _let_through(revision: Revision) -> bool:
     allowed, permit = _allowed(revision)
     if permit is not None:
+        is_page = revision.base_content_type_id == ContentType.objects.get_for_model(Page).pk
         UnreviewedPublish.objects.create(
-            revision=revision, page_id=revision.object_id, kind=permit.kind, reason=permit.reason, user=permit.user
+            revision=revision,
+            page_id=revision.object_id if is_page else None,
+            kind=permit.kind,
+            reason=permit.reason,
+            user=permit.user,
         )
     return allowed
 
 
-def live_version_signed_off(page_id) -> bool:
-    """Whether what readers see of this page now is a version a clinical reviewer approved."""
-    return is_signed_off(Page.objects.filter(pk=page_id).values_list("live_revision_id", flat=True).first())
+def live_version_signed_off(page_id, model=Page) -> bool:
+    """Whether what readers see of this page (or snippet of `model`) now is a version a clinical
+    reviewer approved."""
+    return is_signed_off(model.objects.filter(pk=page_id).values_list("live_revision_id", flat=True).first())
 
 
 def _replaces_signed_off_content(revision: Revision) -> bool:
-    return live_version_signed_off(revision.object_id)
+    model = revision.base_content_type.model_class()
+    return live_version_signed_off(revision.object_id, model)
 
 
-def _goes_live_now(page: Page) -> bool:
+def _goes_live_now(instance) -> bool:
     """Whether this save makes a revision live that was not live before."""
-    if not page.live:
+    if not instance.live:
         return False
-    if page.pk is None:
+    if instance.pk is None:
         return True
-    before = Page.objects.filter(pk=page.pk).values_list("live", "live_revision_id").first()
-    return before != (True, page.live_revision_id)
+    model = Page if isinstance(instance, Page) else type(instance)
+    before = model.objects.filter(pk=instance.pk).values_list("live", "live_revision_id").first()
+    return before != (True, instance.live_revision_id)
 
 
-def refuse_unreviewed_pages(sender, instance, raw=False, **kwargs):
+def refuse_unreviewed_content(sender, instance, raw=False, update_fields=None, **kwargs):
+    if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
+        # A save of other columns (a draft's bookkeeping) leaves what is live as it is, whatever
+        # this in-memory copy says (one rebuilt from an old revision says what was live then).
+        return
     if raw or not _goes_live_now(instance):
         return
-    if instance.alias_of_id:
+    if getattr(instance, "alias_of_id", None):
         if not live_version_signed_off(instance.alias_of_id) and _current_permit() is None:
             raise SignOffRequired(ALIAS_REFUSAL)
         return
     revision = instance.live_revision
     if revision is None or str(revision.object_id) != str(instance.pk):
-        # No version of its own (a page saved live directly, or a copy still pointing at its
-        # source's version): only a permit lets that through, and there is no version to record.
+        # No version of its own (a page or snippet saved live directly, or a copy still pointing
+        # at its source's version): only a permit lets that through, and there is no version to record.
         if _current_permit() is None:
             raise SignOffRequired(OWN_VERSION_REFUSAL)
         signed_off = False
@@ -158,7 +174,7 @@ def refuse_unreviewed_pages(sender, instance, raw=False, **kwargs):
         if not signed_off and not _let_through(revision):
             raise SignOffRequired()
     if isinstance(instance, ReviewDatesMixin) and not signed_off:
-        # What a page claims about its review follows sign-off: a version that had none claims none,
+        # What a page or snippet claims about its review follows sign-off: a version that had none claims none,
         # whatever an earlier reviewer's stamp in the form said.
         instance.last_reviewed, instance.reviewed_by = None, ""
         instance.next_review_due = timezone.localdate()  # due now
@@ -169,11 +185,16 @@ def refuse_unreviewed_schedules(sender, instance, raw=False, **kwargs):
     # is saved only when `publish_scheduled` makes it live, perhaps in another process.
     if raw or instance.approved_go_live_at is None:
         return
-    if instance.base_content_type_id == ContentType.objects.get_for_model(Page).pk and not _let_through(instance):
+    reviewed = {ContentType.objects.get_for_model(model).pk for model in (Page, *reviewed_snippet_models())}
+    if instance.base_content_type_id in reviewed and not _let_through(instance):
         raise SignOffRequired()
 
 
+def reviewed_snippet_models() -> list[type]:
+    return [model for model in apps.get_models() if issubclass(model, ReviewedSnippet)]
+
+
 def connect() -> None:
-    for model in {Page, *get_page_models()}:
-        pre_save.connect(refuse_unreviewed_pages, sender=model, dispatch_uid=f"review.sign_off.{model._meta.label}")
+    for model in {Page, *get_page_models(), *reviewed_snippet_models()}:
+        pre_save.connect(refuse_unreviewed_content, sender=model, dispatch_uid=f"review.sign_off.{model._meta.label}")
     pre_save.connect(refuse_unreviewed_schedules, sender=Revision, dispatch_uid="review.sign_off.schedules")

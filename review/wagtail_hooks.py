@@ -2,7 +2,7 @@
 checker's extra rules, the audit-log action for sign-offs and the review snippets."""
 
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import include, path, resolve, reverse
 from django.utils.dateformat import format as format_date
 
 from wagtail import hooks
@@ -15,6 +15,8 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from education.models.snippets import ReviewedSnippet
 
 from . import sign_off
 from .break_glass import UnreviewedCorrectionsPanel, urgent_correction
@@ -170,6 +172,45 @@ def create_as_a_draft(request, parent_page, page_class):
         del request.POST["action-publish"]
         messages.warning(request, f"Saved as a draft, not published. {sign_off.REFUSAL}")
     return None
+
+
+def _publish_refused(request, model) -> bool:
+    return (
+        issubclass(model, ReviewedSnippet)
+        and request.method == "POST"
+        and bool(request.POST.get("action-publish"))
+        and not sign_off.permitted_without_sign_off()
+    )
+
+
+def _again_as_a_draft(request):
+    # The snippet views read their action before any hook runs, and a refused publish inside
+    # their save would roll the editor's changes back: so the same view runs again for the
+    # same request without its publish action, which saves the changes as a draft.
+    request.POST = request.POST.copy()
+    del request.POST["action-publish"]
+    messages.warning(request, f"Saved as a draft, not published. {sign_off.REFUSAL}")
+    match = resolve(request.path_info)
+    return match.func(request, *match.args, **match.kwargs)
+
+
+@hooks.register("before_create_snippet")
+def create_snippet_as_a_draft(request, model):
+    return _again_as_a_draft(request) if _publish_refused(request, model) else None
+
+
+@hooks.register("before_edit_snippet")
+def edit_snippet_as_a_draft(request, instance):
+    # A publish from the edit form (or from a revision being reverted to) is always a new version,
+    # which no reviewer has seen: it goes live only through the Clinical review workflow.
+    return _again_as_a_draft(request) if _publish_refused(request, type(instance)) else None
+
+
+@hooks.register("construct_snippet_action_menu")
+def publish_snippets_through_the_workflow(menu_items, request, context):
+    model = context.get("model")
+    if model is not None and issubclass(model, ReviewedSnippet):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
 @hooks.register("before_bulk_action")

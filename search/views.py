@@ -56,7 +56,7 @@ def _show(request, shown: list[Result]) -> None:
         pages[page.pk].summary = page.search_description
     questions = {line.key: line for line in shown if line.kind == "Question"}
     faqs_url = _anchor_base(request, FAQIndexPage) if questions else ""
-    for faq in FAQ.objects.filter(pk__in=questions).order_by():
+    for faq in FAQ.objects.live().filter(pk__in=questions).order_by():
         questions[faq.pk].title, questions[faq.pk].url = faq.question, f"{faqs_url}faq-{faq.key}"
         questions[faq.pk].summary = strip_tags(faq.answer)
 
@@ -94,8 +94,8 @@ def _find(request, query: CleanQuery) -> list[Result]:
     whole_query = query.text.lower()
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
-    terms = _best(GlossaryTerm.objects.all(), text, MAX_TERM_HITS) if glossary_url else []
-    questions = _best_keys(FAQ.objects.all(), text, MAX_FAQ_HITS) if faqs_url else []
+    terms = _best(GlossaryTerm.objects.live(), text, MAX_TERM_HITS) if glossary_url else []
+    questions = _best_keys(FAQ.objects.live(), text, MAX_FAQ_HITS) if faqs_url else []
     named_terms, other_terms = [], []
     for term in terms:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
@@ -114,8 +114,8 @@ def _vocabulary() -> set[str]:
     def texts():
         yield from visible(Page.objects.all()).values_list("title", flat=True)
         yield from visible(Page.objects.all()).values_list("search_description", flat=True)
-        yield from GlossaryTerm.objects.values_list("term", flat=True)
-        yield from GlossaryTerm.objects.values_list("also_known_as", flat=True)
+        yield from GlossaryTerm.objects.live().values_list("term", flat=True)
+        yield from GlossaryTerm.objects.live().values_list("also_known_as", flat=True)
         yield from SearchSynonym.objects.values_list("term", flat=True)
 
     return site_vocabulary(texts)
@@ -221,7 +221,7 @@ def a_to_z(request):
     """Every page and glossary word, by first letter."""
     entries = [(page.title, page.get_url(request)) for page in public_pages(request).filter(depth__gt=2)]
     glossary_url = _anchor_base(request, GlossaryPage)
-    entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.all() if glossary_url]
+    entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.live() if glossary_url]
     letters: dict[str, list] = {}
     for title, url in sorted(entries, key=lambda entry: entry[0].lower()):
         letter = title[:1].upper() if title[:1].isalpha() else "#"

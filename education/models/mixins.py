@@ -109,9 +109,10 @@ class CitationsMixin(models.Model):
 
     @property
     def cited_references(self) -> list:
+        """The chosen references readers may see (published ones), each once."""
         seen, cited = set(), []
         for block in self.references:
-            if block.value and block.value.pk not in seen:
+            if block.value and block.value.live and block.value.pk not in seen:
                 seen.add(block.value.pk)
                 cited.append(block.value)
         return cited

@@ -29,7 +29,7 @@ from integrations.api_fields import (
 from integrations.panels import EmbedCodePanel
 
 from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
-from .snippets import FAQTopic, GlossaryTerm, Reference
+from .snippets import FAQ, FAQTopic, GlossaryTerm, Reference
 
 PROMOTE_PANELS = [
     MultiFieldPanel(
@@ -246,7 +246,8 @@ class FAQIndexPage(PortalPage):
     def topics(self) -> list[FAQTopic]:
         """The topics that have questions, each with its questions. Read only when the page's article
         or its JSON-LD is rendered again (both are kept as fragments), and then once for the two."""
-        return [topic for topic in FAQTopic.objects.prefetch_related("faqs") if topic.faqs.all()]
+        questions = models.Prefetch("faqs", queryset=FAQ.objects.live())
+        return [topic for topic in FAQTopic.objects.prefetch_related(questions) if topic.faqs.all()]
 
 
 class GlossaryPage(PortalPage):
@@ -263,7 +264,7 @@ class GlossaryPage(PortalPage):
     def letters(self) -> list[tuple[str, list[GlossaryTerm]]]:
         """The terms by first letter: read only when the page's article is rendered again."""
         by_letter = defaultdict(list)
-        for term in GlossaryTerm.objects.order_by("term"):
+        for term in GlossaryTerm.objects.live().order_by("term"):
             by_letter[term.first_letter].append(term)
         return sorted(by_letter.items())
 
@@ -297,4 +298,4 @@ class ReferenceIndexPage(PortalPage):
     @cached_property
     def all_references(self) -> list[tuple[Reference, list[Page]]]:
         """Each source with the pages citing it: read only when the page's article is rendered again."""
-        return [(reference, self.citing_pages.get(reference.pk, [])) for reference in Reference.objects.all()]
+        return [(reference, self.citing_pages.get(reference.pk, [])) for reference in Reference.objects.live()]

@@ -3,15 +3,49 @@ from rest_framework import serializers
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
+from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES
 
+from .mixins import ReviewDatesMixin
 
-class Reference(index.Indexed, models.Model):
+
+class PublishedQuerySet(models.QuerySet):
+    def live(self):
+        """What readers may see: each snippet's published version; drafts never published, and
+        snippets taken down, are left out."""
+        return self.filter(live=True)
+
+
+class ReviewedSnippet(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ReviewDatesMixin, index.Indexed
+):
+    """A snippet patients read: drafts, revisions and the Clinical review workflow, like a page.
+
+    Its row holds the published version (an editor's changes wait in a revision until the
+    workflow publishes them), so public queries ask for `live()` rows and show them as they are.
+    The review dates are stamped by a sign-off as on pages (review/stamping.py). Its preview
+    shows reviewers the version they are asked to sign off as patients will see it.
+    """
+
+    objects = PublishedQuerySet.as_manager()
+
+    def get_preview_template(self, request, mode_name):
+        return f"education/previews/{self._meta.model_name}.html"
+
+    review_search_fields = [index.FilterField("live")]
+
+    class Meta:
+        abstract = True
+
+
+class Reference(ReviewedSnippet):
     """A source that pages cite, rendered in a numbered reference list."""
 
     key = models.SlugField(
@@ -34,6 +68,7 @@ class Reference(index.Indexed, models.Model):
         index.SearchField("authors"),
         index.AutocompleteField("title"),
         index.FilterField("key"),
+        *ReviewedSnippet.review_search_fields,
     ]
 
     panels = [
@@ -47,6 +82,7 @@ class Reference(index.Indexed, models.Model):
         FieldPanel("pmid"),
         FieldPanel("url"),
         FieldPanel("note"),
+        *ReviewDatesMixin.review_panels,
     ]
 
     class Meta:
@@ -56,6 +92,7 @@ class Reference(index.Indexed, models.Model):
         return f"{self.key}: {self.title}"
 
     def clean(self):
+        super().clean()
         if self.doi.lower().startswith(("http://", "https://", "doi:")):
             raise ValidationError({"doi": "Enter the DOI alone, for example 10.3389/fimmu.2023.1197364."})
         if self.pmid and not self.pmid.isdigit():
@@ -74,7 +111,7 @@ class Reference(index.Indexed, models.Model):
         return self.url or self.doi_url or self.pubmed_url
 
 
-class GlossaryTerm(index.Indexed, models.Model):
+class GlossaryTerm(ReviewedSnippet):
     """A term with a plain one-line definition, listed A–Z and marked where pages use it."""
 
     term = models.CharField(max_length=80, unique=True)
@@ -91,9 +128,16 @@ class GlossaryTerm(index.Indexed, models.Model):
         index.SearchField("also_known_as", boost=2),
         index.SearchField("definition"),
         index.AutocompleteField("term"),
+        *ReviewedSnippet.review_search_fields,
     ]
 
-    panels = [FieldPanel("term"), FieldPanel("slug"), FieldPanel("also_known_as"), FieldPanel("definition")]
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("slug"),
+        FieldPanel("also_known_as"),
+        FieldPanel("definition"),
+        *ReviewDatesMixin.review_panels,
+    ]
     api_fields = [APIField("term"), APIField("slug"), APIField("definition"), APIField("other_forms")]
 
     class Meta:
@@ -128,7 +172,7 @@ class FAQTopic(models.Model):
         return self.name
 
 
-class FAQ(index.Indexed, models.Model):
+class FAQ(ReviewedSnippet, ClusterableModel):
     """A question and a short answer, reused on the FAQ page and on related pages."""
 
     key = models.SlugField(max_length=80, unique=True, help_text="A short stable key for this question.")
@@ -136,13 +180,14 @@ class FAQ(index.Indexed, models.Model):
     question = models.CharField(max_length=200)
     answer = RichTextField(features=RICH_TEXT_FEATURES, help_text="A short answer that links to the detailed page.")
     sort_order = models.PositiveSmallIntegerField(default=0)
-    references = models.ManyToManyField(Reference, blank=True, related_name="faqs")
+    references = ParentalManyToManyField(Reference, blank=True, related_name="faqs")
 
     search_fields = [
         index.SearchField("question", boost=2),
         index.SearchField("answer"),
         index.AutocompleteField("question"),
         index.FilterField("topic_id"),
+        *ReviewedSnippet.review_search_fields,
     ]
 
     api_fields = [
@@ -158,6 +203,7 @@ class FAQ(index.Indexed, models.Model):
         FieldPanel("references"),
         FieldPanel("key"),
         FieldPanel("sort_order"),
+        *ReviewDatesMixin.review_panels,
     ]
 
     class Meta:

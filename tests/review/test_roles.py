@@ -18,6 +18,7 @@ from tests.conftest import page_at
 pytestmark = pytest.mark.django_db
 
 SNIPPETS = ["faq", "faqtopic", "glossaryterm", "reference"]
+REVIEWED_SNIPPETS = ["faq", "glossaryterm", "reference"]
 
 
 def crud(models: list[str], actions: tuple[str, ...]) -> set[str]:
@@ -27,13 +28,16 @@ def crud(models: list[str], actions: tuple[str, ...]) -> set[str]:
 EXPECTED_MODEL_PERMISSIONS = {
     "Editors": {"access_admin"}
     | crud(SNIPPETS, ("add", "change", "view"))
+    | crud(REVIEWED_SNIPPETS, ("lock",))
     | crud(["plainword"], ("add", "change", "view")),
     "Clinical reviewers": {"access_admin"} | crud(SNIPPETS, ("view",)) | crud(["plainword"], ("add", "change", "view")),
     "Publishers": {"access_admin", "change_portalsettings"}
     | crud(SNIPPETS, ("add", "change", "delete", "view"))
+    | crud(REVIEWED_SNIPPETS, ("publish", "lock", "unlock"))
     | crud(["plainword", "redirect"], ("add", "change", "delete", "view")),
     "Site administrators": {"access_admin", "change_portalsettings", "change_reviewsettings"}
     | crud(SNIPPETS, ("add", "change", "delete", "view"))
+    | crud(REVIEWED_SNIPPETS, ("publish", "lock", "unlock"))
     | crud(["plainword", "staffprofile", "redirect", "user", "group"], ("add", "change", "delete", "view"))
     | crud(["site", "workflow", "task"], ("add", "change", "delete")),
 }

@@ -271,13 +271,14 @@ def test_the_publishing_record_puts_what_skipped_sign_off_first(article, admin_u
 
     listing = client_for(reviewer).get(reverse("review:publishing_record")).content.decode()
     assert "PUBLISHED WITHOUT SIGN-OFF (urgent correction)" in listing
-    assert "Clinical sign-off by Rita Rao" in listing
-    assert listing.index("PUBLISHED WITHOUT SIGN-OFF") < listing.index("Clinical sign-off by Rita Rao")
+    assert listing.index("PUBLISHED WITHOUT SIGN-OFF") < listing.index("Published without sign-off: Loaded")
 
     export = client_for(reviewer).get(reverse("review:publishing_record") + "?export=csv")
     rows = b"".join(export.streaming_content).decode().splitlines()
-    assert rows[0].split(",")[:3] == ["When", "Action", "Page"]
+    assert rows[0].split(",")[:4] == ["When", "Action", "What", "Title"]
     assert reason in rows[1] and "Eating well" in rows[1]
+    signed_off = next(number for number, row in enumerate(rows) if "Clinical sign-off by Rita Rao" in row)
+    assert "Eating well" in rows[signed_off] and signed_off > 1
     xlsx = client_for(reviewer).get(reverse("review:publishing_record") + "?export=xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 

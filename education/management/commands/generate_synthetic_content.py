@@ -30,6 +30,7 @@ from wagtail.search.signal_handlers import post_delete_signal_handler, post_save
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
+from education.content_sync import loading_content
 from education.models import (
     FAQ,
     ArticlePage,
@@ -178,14 +179,16 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site is None:
             raise CommandError("No default site: run `manage.py load_content` first.")
+        if pages < 0:
+            raise CommandError("--pages must be zero or more.")
+        generator = SyntheticContent(site.root_page, seed)
         if remove:
-            removed = SyntheticContent(site.root_page, seed).remove()
+            removed = generator.remove()
             self.stdout.write(f"Removed {removed} synthetic pages and their snippets.")
         else:
-            if pages < 0:
-                raise CommandError("--pages must be zero or more.")
-            generator = SyntheticContent(site.root_page, seed)
-            created = generator.top_up(pages, progress=self.stdout.write if options["verbosity"] > 1 else None)
+            # Made-up content goes live as loaded content does: not checked by a clinician, and shown so.
+            with loading_content():
+                created = generator.top_up(pages, progress=self.stdout.write if options["verbosity"] > 1 else None)
             self.stdout.write(f"Created {created} synthetic pages; {generator.page_count()} in all under /{HUB_SLUG}/.")
         self.stdout.write(f"Took {time.monotonic() - started:.1f} s.")
 
@@ -344,9 +347,7 @@ class SyntheticContent:
         )
         sections = Page.objects.live().child_of(self.home).exclude(slug=HUB_SLUG)
         link_targets = list(sections.order_by("path").values_list("pk", "title")) or [(self.home.pk, self.home.title)]
-        real_references = list(
-            Reference.objects.exclude(key__startswith=KEY_PREFIX).order_by("pk").values_list("pk", flat=True)
-        )
+        real_references = list(Reference.objects.exclude(key__startswith=KEY_PREFIX).order_by("pk").only("pk"))
         with transaction.atomic():
             made = {"terms": [], "references": [], "faqs": []}
             for number in range(GlossaryTerm.objects.filter(slug__startswith=KEY_PREFIX).count(), target):
@@ -376,7 +377,7 @@ class SyntheticContent:
                 page_pk, page_title = rng.choice(link_targets)
                 name = synthetic_name(number).lower()
                 question, answer = FAQ_TEMPLATES[number % len(FAQ_TEMPLATES)]
-                faq = FAQ.objects.create(
+                faq = FAQ(
                     key=f"{KEY_PREFIX}faq-{number + 1:05d}",
                     topic=topic,
                     question=question.format(name=name),
@@ -385,7 +386,8 @@ class SyntheticContent:
                     ),
                     sort_order=number,
                 )
-                faq.references.set(rng.sample(real_references, min(2, len(real_references))))
+                faq.references = rng.sample(real_references, min(2, len(real_references)))
+                faq.save()  # with its references: the FAQ is a cluster
                 made["faqs"].append(faq.pk)
         _index(GlossaryTerm, made["terms"])
         _index(Reference, made["references"])
