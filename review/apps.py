@@ -9,6 +9,7 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sign_off
+        from . import media, sign_off
 
         sign_off.connect()
+        media.connect()

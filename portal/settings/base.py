@@ -200,6 +200,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
+# A file that live content shows is not replaced in place, without review (review/media.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "review.media.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "review.media.DocumentForm"
 # The admin must not call out to the internet from a hospital intranet.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
