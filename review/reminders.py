@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Page
 
 from .models import ReviewReminder
@@ -58,9 +58,9 @@ def _recipients_by_email(pages: list[Page]) -> dict[str, list[Page]]:
     return by_email
 
 
-def admin_edit_url(page: Page) -> str:
-    """The page's editor, as an address an e-mail can carry."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=(page.pk,))
+def admin_edit_url(obj) -> str:
+    """The editor of a page (or snippet), as an address an e-mail can carry."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + AdminURLFinder().get_edit_url(obj)
 
 
 def _message(pages: list[Page], today: datetime.date) -> tuple[str, str]:

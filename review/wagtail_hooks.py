@@ -19,7 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from education.models.snippets import ReviewedSnippet
 
 from . import sign_off
-from .break_glass import UnreviewedCorrectionsPanel, urgent_correction
+from .break_glass import UnreviewedCorrectionsPanel, urgent_correction, urgent_snippet_correction
 from .content_checker import PortalContentChecker
 from .dashboard import ContentDueForReviewPanel
 from .models import PlainWord, StaffProfile
@@ -72,6 +72,11 @@ def register_review_report_urls():
         path("broken-links/", BrokenLinksReportView.as_view(), name="broken_links"),
         path("broken-links/results/", BrokenLinksReportView.as_view(results_only=True), name="broken_links_results"),
         path("urgent-correction/<int:page_id>/", urgent_correction, name="urgent_correction"),
+        path(
+            "urgent-correction/<str:model_name>/<int:pk>/",
+            urgent_snippet_correction,
+            name="urgent_snippet_correction",
+        ),
         path("publishing-record/", PublishingRecordView.as_view(), name="publishing_record"),
         path(
             "publishing-record/results/",
@@ -183,13 +188,17 @@ def _publish_refused(request, model) -> bool:
     )
 
 
-def _again_as_a_draft(request):
+def _again_as_a_draft(request, instance=None):
     # The snippet views read their action before any hook runs, and a refused publish inside
     # their save would roll the editor's changes back: so the same view runs again for the
     # same request without its publish action, which saves the changes as a draft.
     request.POST = request.POST.copy()
     del request.POST["action-publish"]
-    messages.warning(request, f"Saved as a draft, not published. {sign_off.REFUSAL}")
+    buttons = []
+    if instance is not None and request.user.is_superuser:
+        url = reverse("review:urgent_snippet_correction", args=(instance._meta.model_name, instance.pk))
+        buttons.append(messages.button(url, "Urgent correction"))
+    messages.warning(request, f"Saved as a draft, not published. {sign_off.REFUSAL}", buttons=buttons)
     match = resolve(request.path_info)
     return match.func(request, *match.args, **match.kwargs)
 
@@ -203,7 +212,7 @@ def create_snippet_as_a_draft(request, model):
 def edit_snippet_as_a_draft(request, instance):
     # A publish from the edit form (or from a revision being reverted to) is always a new version,
     # which no reviewer has seen: it goes live only through the Clinical review workflow.
-    return _again_as_a_draft(request) if _publish_refused(request, type(instance)) else None
+    return _again_as_a_draft(request, instance) if _publish_refused(request, type(instance)) else None
 
 
 @hooks.register("construct_snippet_action_menu")

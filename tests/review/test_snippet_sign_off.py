@@ -240,3 +240,40 @@ def test_the_publishing_record_lists_snippets_beside_pages(faq, editor, reviewer
     assert any(",Published,FAQ," in row and "Loaded from the content files" in row for row in rows)
     only_withdrawals = client_for(reviewer).get(record + "?action=wagtail.unpublish").content.decode()
     assert faq.question in only_withdrawals and "Clinical sign-off by Rita Rao" not in only_withdrawals
+
+
+def test_an_urgent_faq_correction_publishes_records_and_alerts_until_signed_off(
+    faq, admin_user, editor, reviewer, publisher, mailoutbox
+):
+    url = reverse("review:urgent_snippet_correction", args=("faq", faq.pk))
+    client_for(editor).post(snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER))
+    assert_denied(client_for(publisher).post(url, {"reason": "The answer gives a wrong phone number."}))
+    assert not any(what_patients_read().values())
+
+    # The refused publish offers the superuser the way, and the way works.
+    refused = client_for(admin_user).post(
+        snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-publish": "1"})
+    )
+    assert any(url in str(message) for message in refused.wsgi_request._messages)
+    reason = "The answer gives a wrong phone number and patients are calling it."
+    assert client_for(admin_user).post(url, {"reason": reason}).status_code == 302
+    assert what_patients_read()["FAQ page"]
+    corrected = fresh(faq)
+    assert not corrected.clinically_reviewed
+    record = UnreviewedPublish.objects.get(revision_id=corrected.live_revision_id)
+    assert (record.kind, record.reason, record.user, record.page_id) == (
+        UnreviewedPublish.BREAK_GLASS,
+        reason,
+        admin_user,
+        None,
+    )
+    alert = [message for message in mailoutbox if "Published without clinical sign-off" in message.subject]
+    assert alert and reason in alert[-1].body and f"/admin/snippets/education/faq/edit/{faq.pk}/" in alert[-1].body
+    dashboard = client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
+    assert f'data-unreviewed-correction="{faq.pk}"' in dashboard and faq.question in dashboard
+
+    client_for(editor).post(snippet_url(faq, "edit"), faq_form(corrected, NEW_ANSWER, **{"action-submit": "1"}))
+    workflow_action(reviewer, faq, "approve")
+    workflow_action(publisher, faq, "approve")
+    assert "data-unreviewed-correction" not in client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
+    assert fresh(faq).clinically_reviewed
