@@ -7,10 +7,12 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.spreadsheets import FormulaSafeExportMixin
+
 from .models import PageFeedback
 
 
-class FeedbackByPageReport(ReportView):
+class FeedbackByPageReport(FormulaSafeExportMixin, ReportView):
     page_title = "Feedback by page"
     header_icon = "comment"
     index_url_name = "feedback_by_page"

@@ -2,10 +2,17 @@ from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.spreadsheets import FormulaSafeExportMixin
 
 from .models import PageFeedback
 from .reports import FeedbackByPageReport
+
+
+class FeedbackIndexView(FormulaSafeExportMixin, IndexView):
+    pass
 
 
 class PageFeedbackViewSet(ModelViewSet):
@@ -20,6 +27,7 @@ class PageFeedbackViewSet(ModelViewSet):
     list_filter = ["helpful", "created_at"]
     list_export = ["page", "helpful", "comment", "created_at"]
     export_filename = "page-feedback"
+    index_view_class = FeedbackIndexView
     search_fields = ["comment"]
     form_fields = ["helpful", "comment"]
     inspect_view_enabled = True

@@ -18,6 +18,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import ModelLogEntry, PageLogEntry, TaskState
 
+from portal.spreadsheets import FormulaSafeExportMixin
+
 from .models import ClinicalReviewTask, UnreviewedPublish
 from .sign_off import reviewed_snippet_models
 
@@ -92,7 +94,7 @@ class PublishingRecordFilterSet(WagtailFilterSet):
         fields = ["action"]
 
 
-class PublishingRecordView(ReportView):
+class PublishingRecordView(FormulaSafeExportMixin, ReportView):
     """Pages and the snippets patients read (FAQs, glossary terms, references) in one list."""
 
     page_title = "Publishing record"

@@ -14,6 +14,8 @@ from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
+from portal.spreadsheets import FormulaSafeExportMixin
+
 from .link_check import find_broken_links
 from .models import PlainWord
 from .readability_panel import readability_report
@@ -49,7 +51,7 @@ class ReviewDatesFilterSet(WagtailFilterSet):
         fields = ["review_status", "content_type", "live"]
 
 
-class ReviewDatesReportView(ReportView):
+class ReviewDatesReportView(FormulaSafeExportMixin, ReportView):
     """Every page with its review dates, soonest due first."""
 
     page_title = "Review dates"
@@ -115,7 +117,7 @@ class ReviewDatesReportView(ReportView):
         return pages
 
 
-class ReadabilityReportView(ReportView):
+class ReadabilityReportView(FormulaSafeExportMixin, ReportView):
     """Every live page's reading level, hardest first, measured as the content tests do."""
 
     page_title = "Readability"
@@ -159,7 +161,7 @@ class ReadabilityReportView(ReportView):
         return sorted(pages, key=lambda page: (-page.fk_grade, page.path))
 
 
-class BrokenLinksReportView(ReportView):
+class BrokenLinksReportView(FormulaSafeExportMixin, ReportView):
     """Links in pages, snippets and settings to pages that are unpublished or deleted."""
 
     page_title = "Links to unpublished or deleted pages"

@@ -1,5 +1,7 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from portal.spreadsheets import FormulaSafeExportMixin
 
 from .models import SearchSynonym, UnansweredSearch
 
@@ -14,6 +16,10 @@ class SearchSynonymViewSet(SnippetViewSet):
     search_fields = ["term", "expansion"]
 
 
+class UnansweredSearchIndexView(FormulaSafeExportMixin, IndexView):
+    pass
+
+
 class UnansweredSearchViewSet(SnippetViewSet):
     """Searches that found nothing: what to write about, or which synonym to add."""
 
@@ -25,6 +31,7 @@ class UnansweredSearchViewSet(SnippetViewSet):
     list_display = ["query_string", "date", "count"]
     list_filter = ["date"]
     list_export = ["query_string", "date", "count"]
+    index_view_class = UnansweredSearchIndexView
     ordering = ["-date", "-count"]
     inspect_view_enabled = True
 
