@@ -8,3 +8,6 @@ class IntegrationsConfig(AppConfig):
 
     # Who may frame the embeds and read the API from a browser (their CSP and CORS headers).
     watched_models = ("integrations.EmbedSettings",)
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system check

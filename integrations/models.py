@@ -1,3 +1,5 @@
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -7,6 +9,42 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+# What an origin can be made of. Anything else (a space, ";", a quote, "*", a control character)
+# would end up inside the frame-ancestors directive of the Content-Security-Policy header, where
+# it could widen or break the policy.
+ORIGIN_CHARACTERS = re.compile(r"[A-Za-z0-9.:/\[\]-]+")
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(HOST_NAME.fullmatch(host))
+
+
+def _origin(value: str) -> str | None:
+    """scheme://host[:port] for an exact origin, or None."""
+    if not ORIGIN_CHARACTERS.fullmatch(value):
+        return None
+    parts = urlsplit(value)
+    try:
+        parts.port  # out of range raises
+    except ValueError:
+        return None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or not _is_host(parts.hostname)
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
 
 def parse_origins(text: str) -> list[str]:
     """Origins written one per line (or comma-separated), normalised to scheme://host[:port]."""
@@ -15,10 +53,13 @@ def parse_origins(text: str) -> list[str]:
         value = raw.strip().rstrip("/")
         if not value:
             continue
-        parts = urlsplit(value)
-        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query:
-            raise ValidationError(f"“{raw.strip()}” is not an origin. Write it like https://intranet.example.org")
-        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+        origin = _origin(value)
+        if origin is None:
+            raise ValidationError(
+                f"“{raw.strip()}” is not an origin. Write each site exactly, like https://intranet.example.org "
+                "(no wildcards, paths or spaces)."
+            )
+        origins.append(origin)
     return origins
 
 

@@ -78,7 +78,23 @@ def test_draft_changes_do_not_show_in_the_embed(client):
 
 
 @pytest.mark.parametrize(
-    "bad", ["intranet.example.org", "ftp://x.example", "https://x.example/path", "https://x.example?q=1"]
+    "bad",
+    [
+        "intranet.example.org",
+        "ftp://x.example",
+        "https://x.example/path",
+        "https://x.example?q=1",
+        "https://*",
+        "https://*.example.org",
+        "https://a b.example.org",
+        "https://x.example;script-src *",
+        "https://x.example 'unsafe-inline'",
+        "https://user:secret@x.example",
+        "https://x.example:99999",
+        "https://x.exa\tmple",
+        "https://x.example#top",
+        "https://-x.example",
+    ],
 )
 def test_only_real_origins_can_be_allowed(bad):
     with pytest.raises(ValidationError):
@@ -86,6 +102,16 @@ def test_only_real_origins_can_be_allowed(bad):
     settings = EmbedSettings(allowed_origins=bad)
     with pytest.raises(ValidationError):
         settings.full_clean()
+
+
+def test_exact_origins_are_kept_as_written():
+    text = "https://Intranet.Example.org/\nhttp://localhost:8080, https://10.1.2.3:8443\nhttps://[::1]:9000"
+    assert parse_origins(text) == [
+        "https://intranet.example.org",
+        "http://localhost:8080",
+        "https://10.1.2.3:8443",
+        "https://[::1]:9000",
+    ]
 
 
 def test_editor_sees_the_iframe_snippet_for_a_page(client):
@@ -102,3 +128,12 @@ def test_editor_sees_the_iframe_snippet_for_a_page(client):
 def test_host_script_has_a_stable_address(client):
     response = client.get("/embed/host.js")
     assert response.status_code == 302 and response["Location"].endswith("js/embed-host.js")
+
+
+def test_a_wildcard_in_the_deployments_allowlist_stops_the_start(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.EMBED_ALLOWED_ORIGINS = ["https://intranet.example.org", "https://*"]
+    with pytest.raises(SystemCheckError, match="EMBED_ALLOWED_ORIGINS"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")
