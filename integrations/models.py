@@ -30,11 +30,12 @@ def _origin(value: str) -> str | None:
         return None
     parts = urlsplit(value)
     try:
-        parts.port  # out of range raises
+        port = parts.port  # out of range raises
     except ValueError:
         return None
     if (
-        parts.scheme not in {"http", "https"}
+        port == 0
+        or parts.scheme not in {"http", "https"}
         or not parts.hostname
         or not _is_host(parts.hostname)
         or parts.path

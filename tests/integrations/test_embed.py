@@ -91,6 +91,7 @@ def test_draft_changes_do_not_show_in_the_embed(client):
         "https://x.example 'unsafe-inline'",
         "https://user:secret@x.example",
         "https://x.example:99999",
+        "https://x.example:0",
         "https://x.exa\tmple",
         "https://x.example#top",
         "https://-x.example",
