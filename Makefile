@@ -8,7 +8,7 @@ PORT ?= 8000
 BACKUP_DIR ?= backups
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-fast lint format check content-dry-run content-report bench backup restore loadtest clean
+.PHONY: help run dev setup test test-fast lint format check content-dry-run content-report bench backup restore loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,13 +33,23 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 		else echo "npm not found: browser accessibility tests will be skipped."; fi
 
+# The address the admin login, e-mails and absolute links name, unless the environment sets it.
+setup run dev: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
+
 setup: $(VENV)/.runtime ## Create the virtualenv, migrate, load the content and make sure an admin exists
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_content
 	$(MANAGE) configure_site
 	$(MANAGE) ensure_admin
 
-run: setup ## Set everything up and serve the portal on http://127.0.0.1:8000
+# Hashed, compressed copies of the static files for whitenoise, remade when a file or a package changes.
+staticfiles/staticfiles.json: $(VENV)/.runtime $(shell find static -type f)
+	DJANGO_SETTINGS_MODULE=portal.settings.local $(MANAGE) collectstatic --no-input --verbosity 0
+
+run: setup staticfiles/staticfiles.json ## Set everything up and serve the portal on http://127.0.0.1:8000 as patients see it
+	DJANGO_SETTINGS_MODULE=portal.settings.local BIND=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" deploy/serve.sh
+
+dev: setup ## The developer's server: autoreload and Django's debug page (never in front of patients)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev node_modules/.installed ## Set up and run the whole test suite

@@ -36,4 +36,4 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
         shown = password if user.check_password(password) else "(changed in the admin; not shown)"
-        self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {shown}")
+        self.stdout.write(f"Admin login: {settings.WAGTAILADMIN_BASE_URL}/admin/  user: {username}  password: {shown}")
