@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from education.handout import handout
@@ -13,13 +14,21 @@ from integrations.embed import embed, embed_host_script
 from integrations.feeds import UpdatedPagesFeed
 from integrations.sitemap import sitemap
 from portal import health, robots
+from portal.rate_limit import rate_limited
 from search import views as search_views
+from uploads.serving import rendition
 
 urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     path("robots.txt", robots.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Each request for a reset sends an e-mail to a real person: limited per address.
+    path(
+        "admin/password_reset/",
+        rate_limited("password_reset", methods=("POST",))(account.PasswordResetView.as_view()),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/v2/", api_router.urls),
     path("feeds/updates/", UpdatedPagesFeed(), name="feed_updates"),
@@ -35,12 +44,9 @@ urlpatterns = [
     path("embed/<path:path>", embed, name="embed"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # MEDIA_URL's default; a deployment that moves media has a web server serving it.
+    urlpatterns.append(path("media/images/<path:name>", rendition, name="rendition"))
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -10,7 +10,7 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-logger = logging.getLogger("portal.storage")
+logger = logging.getLogger(__name__)
 STORAGE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT, errno.EIO}
 
 

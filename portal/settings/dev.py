@@ -1,4 +1,5 @@
-"""Local development: `make run` uses these, with SQLite and the local-memory cache."""
+"""Development: `make dev` serves with these (autoreload, Django's debug page), with SQLite and the
+local-memory cache; manage.py defaults to them. `make run` serves as patients see it (settings.local)."""
 
 from .base import *  # noqa: F403
 from .environment import env_list, env_str
@@ -15,4 +16,6 @@ STORAGES = {
 # Serve static files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Nothing in front of runserver serves the rendered images (uploads/serving.py).
+SERVE_MEDIA = True
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain")  # noqa: F405

@@ -14,6 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+SERVE_MEDIA = True  # as `make run` does; the web server's part is tested with nginx itself
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Serve static files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True

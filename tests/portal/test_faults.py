@@ -19,7 +19,7 @@ from caching.redis import ResilientRedisCache
 from portal import faults
 from portal.log_format import JsonFormatter
 from portal.request_id import RequestIdFilter
-from portal.storage import ServerNamedStorage, server_file_name
+from uploads.storage import ServerNamedStorage, server_file_name
 
 pytestmark = pytest.mark.django_db
 
