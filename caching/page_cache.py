@@ -22,6 +22,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.handlers.wsgi import get_path_info
@@ -86,35 +87,64 @@ FIRST_POLL_SECONDS, LONGEST_POLL_SECONDS = 0.005, 0.1
 KNOWN_PATHS_LIMIT = 10_000
 
 
-def cache_for_readers(view):
-    """Opt a view's responses in; the middleware still checks that each is safe to share."""
-    view.cache_for_readers = True
-    return view
+# A view that checks every query parameter itself (the API answers an unknown one with a 400).
+EVERY_PARAMETER = "every parameter"
+
+
+def cache_for_readers(view=None, *, reads: tuple[str, ...] | str = ()):
+    """Opt a view's responses in; the middleware still checks that each is safe to share.
+
+    `reads` names the query parameters the view answers by (or EVERY_PARAMETER). The others are
+    dropped before an anonymous read reaches the view, so `?n=<random>` is answered from the bare
+    address's kept copy instead of costing a render and an entry each. A class-based view says
+    the same with `cache_for_readers = True` and `cache_reads_query`.
+    """
+
+    def opt_in(view):
+        view.cache_for_readers = True
+        view.cache_reads_query = reads
+        return view
+
+    return opt_in if view is None else opt_in(view)
+
+
+def query_read_by(view) -> tuple[str, ...] | str | None:
+    """What of the query string an opted-in view reads; None for a view that did not opt in."""
+    if view in PAGE_VIEWS:
+        return ()  # a page answers the same whatever its query string
+    owner = getattr(view, "view_class", None) or getattr(view, "cls", None)
+    for holder in (view, owner):
+        if getattr(holder, "cache_for_readers", False):
+            return getattr(holder, "cache_reads_query", ())
+    return None
 
 
 def view_opted_in(view) -> bool:
-    if view in PAGE_VIEWS:
-        return True
-    owner = getattr(view, "view_class", None) or getattr(view, "cls", None)
-    return bool(getattr(view, "cache_for_readers", False) or getattr(owner, "cache_for_readers", False))
+    return query_read_by(view) is not None
 
 
-_opted_in_paths: dict[str, bool] = {}
+_query_read_at: dict[str, tuple[str, ...] | str | None] = {}
 
 
-def path_opted_in(path_info: str) -> bool:
-    """Whether the view at this path opted in, resolved once per path (resolving a page's address
-    walks every URL pattern)."""
-    known = _opted_in_paths.get(path_info)
-    if known is None:
+def query_read_at(path_info: str) -> tuple[str, ...] | str | None:
+    """`query_read_by` for the view at this path, resolved once per path (resolving a page's
+    address walks every URL pattern)."""
+    if path_info not in _query_read_at:
         try:
-            known = view_opted_in(resolve(path_info).func)
+            reads = query_read_by(resolve(path_info).func)
         except Resolver404:
-            known = False
-        if len(_opted_in_paths) >= KNOWN_PATHS_LIMIT:
-            _opted_in_paths.clear()
-        _opted_in_paths[path_info] = known
-    return known
+            reads = None
+        if len(_query_read_at) >= KNOWN_PATHS_LIMIT:
+            _query_read_at.clear()
+        _query_read_at[path_info] = reads
+    return _query_read_at[path_info]
+
+
+def query_kept(query_string: str, reads: tuple[str, ...] | str) -> str:
+    """The parameters of `query_string` that the view reads, in their order, as sent."""
+    if reads == EVERY_PARAMETER or not query_string:
+        return query_string
+    return "&".join(pair for pair in query_string.split("&") if unquote_plus(pair.partition("=")[0]) in reads)
 
 
 def address_digest(request: HttpRequest, *extra: str) -> str:
@@ -196,6 +226,8 @@ class KeptResponses:
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
         if not self._may_answer(environ):
             return self.application(environ, start_response)
+        # What the view does not read is not part of the key, nor passed on to the view.
+        environ["QUERY_STRING"] = query_kept(environ.get("QUERY_STRING", ""), query_read_at(get_path_info(environ)))
         with record.pinned():
             try:
                 generation = record.generation(record.ANY_CHANGE)
@@ -227,7 +259,7 @@ class KeptResponses:
             environ.get("REQUEST_METHOD") in ("GET", "HEAD")
             and _cache_on()
             and not _signed_in_cookie(environ)
-            and path_opted_in(get_path_info(environ))
+            and query_read_at(get_path_info(environ)) is not None
             and not self.skip_while()
         )
 

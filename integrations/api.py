@@ -11,6 +11,7 @@ from django.utils.http import http_date
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
+from caching.page_cache import EVERY_PARAMETER
 from education.models import FAQ, GlossaryTerm
 from education.public import last_published, public_pages
 from portal.rate_limit import seconds_to_wait
@@ -32,7 +33,9 @@ class ClientRateThrottle(BaseThrottle):
 class ReadOnlyAPIMixin:
     throttle_classes = [ClientRateThrottle]
     # Public, and the same for every reader (CORS varies by Origin, which the page cache keys on).
+    # Every query parameter counts: Wagtail's API answers one it does not know with a 400.
     cache_for_readers = True
+    cache_reads_query = EVERY_PARAMETER
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

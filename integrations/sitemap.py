@@ -16,7 +16,7 @@ class PublicPagesSitemap(Sitemap):
         return public_pages(self.request).order_by("path").defer_streamfields().specific()
 
 
-@cache_for_readers
+@cache_for_readers(reads=("p",))  # Django's sitemap view pages by ?p=
 @require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     return wagtail_sitemap(request, sitemaps={"pages": PublicPagesSitemap})

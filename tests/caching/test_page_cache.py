@@ -181,6 +181,27 @@ def test_api_and_feed_are_cached_and_invalidated(client):
     assert "Cytokines API-FRESH" in client.get("/feeds/updates/").content.decode()
 
 
+def test_query_parameters_a_view_does_not_read_share_the_bare_addresss_copy(client):
+    bare = client.get("/types/cytokines/")
+    for noise in ("?n=81723", "?n=99&utm_source=ward", "?q=%3Cscript%3E", "?"):
+        response = client.get("/types/cytokines/" + noise)
+        # Neither a render nor an entry of its own: the bare address's copy, byte for byte.
+        assert response["X-Cache"] == "hit", noise
+        assert response.content == bare.content
+    assert client.get("/embed/types/cytokines/?n=1")["X-Cache"] == "miss"
+    assert client.get("/embed/types/cytokines/?n=2")["X-Cache"] == "hit"
+
+
+def test_query_parameters_a_view_reads_still_make_their_own_answer(client):
+    # The sitemap pages by ?p=: a page past the last is a 404, not the first page's copy.
+    assert client.get("/sitemap.xml?p=1&n=1").status_code == 200
+    assert client.get("/sitemap.xml?p=1&n=2")["X-Cache"] == "hit"
+    assert client.get("/sitemap.xml?p=9").status_code == 404
+    # The API checks every parameter itself: an unknown one is still refused, never dropped.
+    assert client.get("/api/v2/pages/?limit=5&n=1").status_code == 400
+    assert client.get("/api/v2/pages/?limit=5").json()["items"] != client.get("/api/v2/pages/?limit=6").json()["items"]
+
+
 def test_browsers_that_accept_gzip_get_the_stored_compressed_copy(client):
     plain = client.get("/types/cytokines/")
     compressed = client.get("/types/cytokines/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
