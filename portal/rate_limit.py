@@ -18,29 +18,47 @@ from portal.client_ip import client_ip
 
 
 def seconds_to_wait(bucket: str, request: HttpRequest) -> int | None:
-    """None while the client is within settings.RATE_LIMITS[bucket]; else how long to wait."""
+    """Counts this request; None while the client is within settings.RATE_LIMITS[bucket], else
+    how long to wait."""
+    return _check(bucket, request, count=True)
+
+
+def seconds_to_wait_uncounted(bucket: str, request: HttpRequest) -> int | None:
+    """The same, without counting this request: for a limit on events counted elsewhere
+    (`count_event`), such as failed sign-ins."""
+    return _check(bucket, request, count=False)
+
+
+def count_event(bucket: str, request: HttpRequest) -> None:
+    _check(bucket, request, count=True)
+
+
+def _check(bucket: str, request: HttpRequest, count: bool) -> int | None:
     limit = settings.RATE_LIMITS.get(bucket)
     if not limit or not settings.RATE_LIMITS_ENABLED:
         return None
     allowed, window = limit
-    count, retry_after = _count(bucket, request, window)
-    return max(retry_after, 1) if count > allowed else None
-
-
-def _count(bucket: str, request: HttpRequest, window: int) -> tuple[int, int]:
-    """This window's count for the client, and the seconds until the window ends."""
     now = int(time.time())
     window_start = now - now % window
+    key = _key(bucket, request, window_start)
+    # Counted, this request is one of the `allowed`; uncounted, the events so far may use them all.
+    over = _add_one(key, window) > allowed if count else (cache.get(key) or 0) >= allowed
+    return max(window_start + window - now, 1) if over else None
+
+
+def _key(bucket: str, request: HttpRequest, window_start: int) -> str:
     address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:16]
-    key = f"rate:{bucket}:{address}:{window_start}"
+    return f"rate:{bucket}:{address}:{window_start}"
+
+
+def _add_one(key: str, window: int) -> int:
+    """This window's count for the client, one more than before."""
     if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr, or the cache is down: let it through
-            count = 1
-    return count, window_start + window - now
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr, or the cache is down: let it through
+        return 1
 
 
 def too_many_requests(request: HttpRequest, retry_after: int, content_type: str = "text/html") -> HttpResponse:
@@ -54,13 +72,14 @@ def too_many_requests(request: HttpRequest, retry_after: int, content_type: str 
     return response
 
 
-def rate_limited(bucket: str, content_type: str = "text/html"):
-    """Limit a view to settings.RATE_LIMITS[bucket] = (requests, seconds) per client."""
+def rate_limited(bucket: str, content_type: str = "text/html", methods: tuple[str, ...] = ()):
+    """Limit a view to settings.RATE_LIMITS[bucket] = (requests, seconds) per client; only the
+    requests with one of `methods`, if given."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
-            wait = seconds_to_wait(bucket, request)
+            wait = seconds_to_wait(bucket, request) if not methods or request.method in methods else None
             if wait is not None:
                 return too_many_requests(request, wait, content_type)
             return view(request, *args, **kwargs)

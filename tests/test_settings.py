@@ -80,3 +80,9 @@ def test_database_url_selects_postgresql():
         "caching.redis.ResilientRedisCache",
         "caching.release.cache_key",
     ]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start():
+    result = start_with(SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.org", TRUSTED_PROXIES="10.0.0.0/8,nginx")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an address or a network." in result.stderr

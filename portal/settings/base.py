@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .environment import env_bool, env_int, env_list, env_str
+from .environment import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,6 +18,7 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 INSTALLED_APPS = [
     "caching",
     "education",
+    "uploads",
     "review",
     "search",
     "feedback",
@@ -71,8 +72,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.staff_sessions.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
-    "portal.upload_errors.UploadStorageErrorMiddleware",
+    "portal.sign_in_limits.SignInLimitMiddleware",
+    "uploads.upload_errors.UploadStorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -182,7 +185,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", f"{URL_PREFIX}/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "portal.storage.ServerNamedStorage"},
+    "default": {"BACKEND": "uploads.storage.ServerNamedStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -200,6 +203,13 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
+# Documents only through Wagtail's view, which checks private collections before it sends the file
+# (uploads/sendfile.py); with a web server in front, it sends the file from this internal location.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "uploads.sendfile"
+MEDIA_X_ACCEL_PREFIX = env_str("MEDIA_X_ACCEL_PREFIX")
+# With no web server in front (make run, make dev), the app serves renditions itself (uploads/serving.py).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # A file that live content shows is not replaced in place, without review (review/media.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "review.media.ImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "review.media.DocumentForm"
@@ -230,7 +240,7 @@ REVIEW_REMINDER_GROUP = env_str("REVIEW_REMINDER_GROUP", "Clinical reviewers")
 WAGTAIL_FINISH_WORKFLOW_ACTION = "review.workflow_finish.publish_approved_revision"
 
 # Requests per client address: (count, seconds). A hospital's wards may share one address behind
-# its proxy (set TRUSTED_PROXY_COUNT so the real client is used), and an EHR calls the Infobutton
+# its proxy (set TRUSTED_PROXIES so the real client is used), and an EHR calls the Infobutton
 # endpoint for all its users, so the defaults are generous; RATE_LIMIT_<BUCKET>="count/seconds".
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMITS = {
@@ -240,12 +250,19 @@ RATE_LIMITS = {
         "api": "600/60",
         "infobutton": "1200/60",
         "feedback": "5/600",
+        # Failed sign-ins from one address, whatever the user names (portal/sign_in_limits.py).
+        "sign_in": "20/900",
+        # Requests for a password-reset e-mail: each sends mail to a real person.
+        "password_reset": "5/3600",
     }.items()
 }
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The proxies in front of the app (addresses or networks, comma-separated): only a request from one
+# of them has its X-Forwarded-For believed (portal/client_ip.py). Empty: no proxy is trusted.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Admin login: lock out a user name from one address after repeated failures (django-axes).
 AUTHENTICATION_BACKENDS = [
+    "portal.sign_in_limits.AddressSignInLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -257,7 +274,13 @@ AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Its log lines name the user name tried, never the address (portal/sign_in_limits.py).
+AXES_CLIENT_STR_CALLABLE = "portal.sign_in_limits.described_without_address"
 
+# Only staff have sessions: they end after a working day, or an idle hour (portal/staff_sessions.py).
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_HOURS", 10) * 3600
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,9 @@
 """Read configuration from the environment, so one image serves every deployment."""
 
+import ipaddress
 import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -37,8 +40,38 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Addresses or networks (203.0.113.7, 10.0.0.0/8, ::1), checked now rather than at the first
+    request that needs them."""
+    networks = env_list(name)
+    for entry in networks:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an address or a network.") from error
+    return networks
+
+
 def env_required(name: str) -> str:
     value = env_str(name)
     if not value:
         raise ImproperlyConfigured(f"The {name} environment variable is required in production.")
     return value
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret made at the first start and read from `path` after, readable by its owner
+    only. Written whole beside it and linked into place, so two processes starting at once agree
+    and neither reads a half-written file."""
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{os.getpid()}.draft")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as kept:
+            kept.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process won: its secret is the one kept
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

@@ -112,18 +112,6 @@ def test_lockout_is_per_user_name_and_address(client):
     assert other_address.status_code == 302
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
-def test_client_address_behind_one_trusted_proxy():
-    from django.test import RequestFactory
-
-    from portal.client_ip import client_ip
-
-    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.5")
-    assert client_ip(request) == "203.0.113.9"
-    with override_settings(TRUSTED_PROXY_COUNT=0):
-        assert client_ip(request) == "10.0.0.5"
-
-
 @pytest.mark.parametrize(
     ("path", "bucket"),
     [
