@@ -5,7 +5,9 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -199,8 +201,12 @@ class AppServer:
     """One gunicorn app server (production settings, 2 sync workers) on a loopback port, reached as
     the TLS-terminating proxy reaches it."""
 
-    def __init__(self, name: str, log: Path, environment: dict[str, str], host: str = "", workers: int = 2):
+    def __init__(
+        self, name: str, log: Path, environment: dict[str, str], host: str = "", workers: int = 2, serve_script=False
+    ):
+        """`serve_script`: started by deploy/serve.sh, as the compose services start it."""
         self.name, self.log, self.environment, self.workers = name, log, environment, workers
+        self.serve_script = serve_script
         self.port = free_port()
         self.host = host or f"127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -248,27 +254,33 @@ class AppServer:
 
     def start(self) -> None:
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        environment = self.environment
+        if self.serve_script:
+            command = [str(REPO / "deploy" / "serve.sh")]
+            environment = {
+                **environment,
+                "BIND": "127.0.0.1",
+                "PORT": str(self.port),
+                "WEB_CONCURRENCY": str(self.workers),
+                "PATH": f"{gunicorn.parent}:{environment.get('PATH', '')}",
+            }
+        else:
+            command = [
+                str(gunicorn),
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+            ]
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(gunicorn),
-                    "portal.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                    "--timeout",
-                    "30",
-                    "--graceful-timeout",
-                    "5",
-                    "--forwarded-allow-ips",
-                    "127.0.0.1",
-                ],
-                cwd=REPO,
-                env=self.environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self.process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_until_serving(self, deadline: float) -> None:
         while time.monotonic() < deadline:
@@ -371,3 +383,74 @@ class Editor:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
+    )
+
+
+class ComposeNginx:
+    """The compose file's nginx, from deploy/nginx.conf as shipped, with only the addresses changed
+    (the app servers, the media volume, its own port) and its two log streams sent to files."""
+
+    def __init__(self, root: Path, app_ports: list[int], media: Path):
+        self.root, self.port = root, free_port()
+        self.access_log, self.error_log, self.log = root / "access.log", root / "error.log", root / "nginx.log"
+        server = (REPO / "deploy" / "nginx.conf").read_text()
+        upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in app_ports)
+        server = re.sub(r"    server web\d+:8000[^\n]*\n", "", server).replace(
+            "upstream portal {\n", "upstream portal {\n" + upstreams
+        )
+        server = (
+            server.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+            .replace("/app/media/", f"{media}/")
+            .replace("/etc/nginx/portal_proxy.conf", str(REPO / "deploy" / "nginx-proxy.conf"))
+            .replace("/dev/stdout", str(self.access_log))
+            .replace("/dev/stderr", str(self.error_log))
+        )
+        (root / "portal.conf").write_text(server)
+        # As the official image's nginx.conf does: a default access log in the combined format,
+        # which the portal's server block must override.
+        (root / "nginx.conf").write_text(
+            f"""pid {root}/nginx.pid;
+error_log {root}/main-error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {root}/default-access.log combined;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    include /etc/nginx/mime.types;
+    include {root}/portal.conf;
+}}
+"""
+        )
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [nginx_binary(), "-p", str(self.root), "-c", str(self.root / "nginx.conf"), "-g", "daemon off;"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"nginx exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return
+            time.sleep(0.05)
+        pytest.fail("nginx did not listen within 10 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def logs(self) -> dict[str, str]:
+        return {path.name: path.read_text() for path in self.root.glob("*.log")}

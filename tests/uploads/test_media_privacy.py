@@ -36,7 +36,9 @@ def uploaded(kind: str = "JPEG", **options) -> Image:
     return image
 
 
-@pytest.mark.parametrize(("kind", "spec"), [("JPEG", "max-40x40"), ("PNG", "width-30"), ("WEBP", "fill-20x20"), ("JPEG", "original")])
+@pytest.mark.parametrize(
+    ("kind", "spec"), [("JPEG", "max-40x40"), ("PNG", "width-30"), ("WEBP", "fill-20x20"), ("JPEG", "original")]
+)
 def test_renditions_carry_no_camera_metadata(kind, spec):
     image = uploaded(kind)
     assert SECRET_CAMERA.encode() in image.file.open("rb").read()  # the original, as uploaded
