@@ -24,7 +24,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_for(request.META)
+        request_id = request.request_id = request_id_for(request.META)
         token = current_request_id.set(request_id)
         try:
             response = self.get_response(request)
@@ -36,5 +36,8 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
+        # Django writes its line about a 4xx or 5xx answer after the middleware has returned, but
+        # it hands the request to the line: the id is read from there.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or current_request_id.get()
         return True

@@ -119,8 +119,8 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
         f"/?utm_campaign={MARKER}": 200,
     }
     headers = {"Referer": f"https://intranet.example.org/ward?patient={MARKER}", "User-Agent": f"Ward-PC {MARKER}"}
-    answered = {path: through_nginx(nginx, path, headers=headers)[0] for path in asked}
-    assert answered == asked
+    answers = {path: through_nginx(nginx, path, headers=headers) for path in asked}
+    assert {path: answer[0] for path, answer in answers.items()} == asked
     login = through_nginx(
         nginx,
         f"/admin/login/?q={MARKER}",
@@ -134,7 +134,10 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
     logs = {**nginx.logs(), "serve.sh": app.log.read_text()}
     # The lines are there: this is not a search of empty files.
     assert "GET /search/" in logs["access.log"] and "GET /search/" in logs["serve.sh"]
-    assert "Not Found: /no-such-page/" in logs["serve.sh"]
+    # The app's own lines are JSON, joined to the answer by its request ID.
+    not_found = [json.loads(line) for line in logs["serve.sh"].splitlines() if "Not Found: /no-such-page/" in line]
+    request_id = answers[f"/no-such-page/?ref={MARKER}"][1]["X-Request-ID"]
+    assert [(line["level"], line["request_id"]) for line in not_found] == [("WARNING", request_id)]
     assert logs["default-access.log"] == ""  # the portal's own format replaced the default one
     for name, text in logs.items():
         for line in text.splitlines():

@@ -1,7 +1,6 @@
 """Faults: the database or cache going away, storage refusing writes, missing files, logs."""
 
 import errno
-import json
 import logging
 import os
 import subprocess
@@ -17,8 +16,6 @@ from django.db import OperationalError
 
 from caching.redis import ResilientRedisCache
 from portal import faults
-from portal.log_format import JsonFormatter
-from portal.request_id import RequestIdFilter
 from uploads.storage import ServerNamedStorage, server_file_name
 
 pytestmark = pytest.mark.django_db
@@ -188,14 +185,8 @@ def test_missing_image_file_never_breaks_a_page(client):
     assert client.get("/how-it-works/").status_code == 200
 
 
-def test_log_lines_are_json_with_a_request_id_and_no_query(client, caplog):
+def test_every_answer_carries_a_request_id_the_logs_can_be_joined_on(client):
+    # The log lines themselves are checked in the real servers' output (tests/operations/test_logs_and_media.py).
     response = client.get("/search/?q=my+secret+symptom", HTTP_X_REQUEST_ID="ward-7-request-0001")
     assert response["X-Request-ID"] == "ward-7-request-0001"
     assert len(client.get("/").get("X-Request-ID")) == 32
-    record = logging.LogRecord(
-        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/search/",), None
-    )
-    RequestIdFilter().filter(record)
-    line = json.loads(JsonFormatter().format(record))
-    assert line["message"] == "Internal Server Error: /search/" and line["level"] == "ERROR"
-    assert "request_id" in line and "secret" not in json.dumps(line)
