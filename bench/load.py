@@ -39,24 +39,13 @@ class Figures:
     # CPU milliseconds the app server (master and workers) spent per request, when measured.
     cpu_ms: float | None = None
 
-    def as_dict(self) -> dict:
-        return {
-            "rps": round(self.rps, 1),
-            "p50_ms": round(self.p50_ms, 2),
-            "p95_ms": round(self.p95_ms, 2),
-            "p99_ms": round(self.p99_ms, 2),
-            "requests": self.requests,
-            "failures": self.failures,
-            "cpu_ms": None if self.cpu_ms is None else round(self.cpu_ms, 3),
-        }
-
 
 def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
 def wrk_version() -> str:
-    result = subprocess.run([wrk_path(), "-v"], capture_output=True, text=True, timeout=10)  # noqa: S603
+    result = subprocess.run([wrk_path(), "-v"], capture_output=True, text=True, timeout=10)
     return (result.stdout or result.stderr).split("[")[0].replace("debian/", "").strip()
 
 
@@ -70,7 +59,7 @@ class Wrk:
         for name, value in HEADERS.items():
             command += ["-H", f"{name}: {value}"]
         command += ["-s", str(self.script), url]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)  # noqa: S603
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
         line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH ")), None)
         if result.returncode != 0 or line is None:
             raise RuntimeError(f"wrk failed for {url}: {result.stdout}\n{result.stderr}")

@@ -28,8 +28,8 @@ class Fetched:
 
 
 def fetch(url: str, accept_encoding: str = "gzip", timeout: float = 10) -> Fetched:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})  # noqa: S310 - loopback
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return Fetched(url, response.status, dict(response.headers.items()), response.read())
 
 

@@ -191,13 +191,13 @@ def _nginx_or_which(name: str) -> str | None:
 
 def _run_quietly(command: list[str], env: dict) -> bool:
     try:
-        return subprocess.run(command, env=env, capture_output=True, timeout=600).returncode == 0  # noqa: S603
+        return subprocess.run(command, env=env, capture_output=True, timeout=600).returncode == 0
     except subprocess.TimeoutExpired:
         return False
 
 
 def _git(*arguments: str) -> str:
-    result = subprocess.run(["git", *arguments], cwd=REPO, capture_output=True, text=True, timeout=60)  # noqa: S607
+    result = subprocess.run(["git", *arguments], cwd=REPO, capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         raise RuntimeError(f"git {' '.join(arguments)} failed: {result.stderr.strip()}")
     return result.stdout.strip()
@@ -281,7 +281,7 @@ class BenchRun:
 
     def manage(self, portal: Portal, *arguments: str, env: dict | None = None, label: str = "", timeout=900) -> str:
         started = time.monotonic()
-        result = subprocess.run(  # noqa: S603 - a fixed command line, no shell
+        result = subprocess.run(
             [sys.executable, "manage.py", *arguments],
             cwd=portal.directory,
             env=env or self.env(portal, "prepare"),
@@ -320,7 +320,7 @@ class BenchRun:
         nginx = _nginx_or_which("nginx")
         nginx_version = ""
         if nginx:
-            output = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=10)  # noqa: S603
+            output = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=10)
             nginx_version = (output.stderr or output.stdout).strip().split("/")[-1]
         self.commit = current_commit()
         self.report.settings = {

@@ -83,7 +83,7 @@ class Child:
 
 def _start(name: str, command: list[str], port: int, log_path: Path, env: dict | None = None, cwd=REPO) -> Child:
     log = log_path.open("ab")
-    process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
+    process = subprocess.Popen(
         command,
         cwd=cwd,
         env=env,
@@ -101,7 +101,7 @@ def _wait_until_serving(child: Child, path: str) -> None:
         if child.process.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(child.base_url + path, timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(child.base_url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -63,10 +63,6 @@ class ReadabilityReport:
     def smog_verdict(self) -> str:
         return self.verdict(self.scores.smog)
 
-    @property
-    def within_target(self) -> bool:
-        return self.scores.fk_grade <= self.target and self.scores.smog <= self.target
-
 
 def has_readable_text(page: Page) -> bool:
     """Content pages (the portal's page types) have text to score; Wagtail's root page does not."""

@@ -40,7 +40,7 @@ class LeanPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = LeanPostgresSearchQueryCompiler
 
 
-def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module
+def SearchBackend(params):  # capitalised: the name Wagtail looks up in a backend module
     if connection.vendor == "postgresql":
         return LeanPostgresSearchBackend(params)
     return database.SearchBackend(params)

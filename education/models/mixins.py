@@ -47,10 +47,6 @@ class ReviewDatesMixin(models.Model):
         """Whether a clinical reviewer signed off the version readers see."""
         return bool(self.last_reviewed and self.reviewed_by)
 
-    @property
-    def is_review_overdue(self) -> bool:
-        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
-
     def clean(self):
         super().clean()
         if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:

@@ -10,7 +10,7 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-key-not-for-production-9f3c1a")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve static files straight from static/ without collectstatic.
@@ -18,4 +18,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Nothing in front of runserver serves the rendered images (uploads/serving.py).
 SERVE_MEDIA = True
-LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain")  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain")

@@ -10,10 +10,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / ".test-media"
 SERVE_MEDIA = True  # as `make run` does; the web server's part is tested with nginx itself
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Serve static files straight from static/ without collectstatic.

@@ -110,7 +110,7 @@ def _run_manage(args: list[str], env: dict[str, str], log_path: Path) -> None:
     with log_path.open("a") as log:
         log.write(f"$ manage.py {' '.join(args)}\n")
         log.flush()
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [sys.executable, str(MANAGE_PY), *args],
             cwd=BASE_DIR,
             env=env,
@@ -127,7 +127,7 @@ def _wait_until_answering(process: subprocess.Popen, base_url: str, log_path: Pa
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(base_url + "/", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(base_url + "/", timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # Any HTTP answer means the server is up.
@@ -169,7 +169,7 @@ def portal_server(browser_requirements, allowed_host_origin):
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         with log_path.open("a") as log:
-            process = subprocess.Popen(  # noqa: S603
+            process = subprocess.Popen(
                 [sys.executable, str(MANAGE_PY), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
                 cwd=BASE_DIR,
                 env=env,

@@ -619,7 +619,7 @@ def _refresh_planner_statistics() -> None:
     models += [ReferenceIndex, IndexEntry, FAQ, GlossaryTerm, Reference]
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")  # noqa: S608 - table names from the models, quoted
+        cursor.execute(f"ANALYZE {tables}")
         # Also marks the search postings just written as visible to all, so that searches read
         # them from the index alone, as they will once autovacuum has been round. (VACUUM cannot
         # run inside a transaction, as it is in the tests.)
