@@ -1,4 +1,5 @@
-"""generate_synthetic_content: real published pages with realistic bodies, found by search, removable."""
+"""generate_synthetic_content (the benchmark's, installed only by bench/settings.py): real published
+pages with realistic bodies, found by search, removable."""
 
 import io
 
@@ -8,7 +9,12 @@ from django.core.management import call_command
 
 from wagtail.models import Page, PageLogEntry, ReferenceIndex
 
-from education.management.commands.generate_synthetic_content import HUB_SLUG, KEY_PREFIX, synthetic_name
+from bench.synthetic.management.commands.generate_synthetic_content import (
+    HUB_SLUG,
+    KEY_PREFIX,
+    Command,
+    synthetic_name,
+)
 from education.models import FAQ, ArticlePage, ConditionPage, GlossaryTerm, Reference, TherapyTypePage
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +24,8 @@ EXPECTED_BLOCKS = {"heading", "text", "key_points", "urgent", "faqs", "sources"}
 
 def generate(**options) -> str:
     out = io.StringIO()
-    call_command("generate_synthetic_content", stdout=out, **options)
+    # The command object itself: the app that holds it is not installed outside the benchmark.
+    call_command(Command(), stdout=out, **options)
     return out.getvalue()
 
 
