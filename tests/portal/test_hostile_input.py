@@ -72,10 +72,10 @@ INFOBUTTON = [
     "knowledgeResponseType",
     "callback",
 ]
-# A valid Infobutton request: each hostile value replaces one of these.
+# A valid Infobutton request by name (so the name is searched): each hostile value replaces one
+# of these, or comes as the code.
 INFOBUTTON_BASE = {
     "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90",
-    "mainSearchCriteria.v.c": "C43",
     "mainSearchCriteria.v.dn": "Melanoma",
     "knowledgeResponseType": "application/javascript",
     "callback": "show",
