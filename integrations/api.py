@@ -6,15 +6,20 @@ cheaply, and CORS headers only for allowlisted origins, never with credentials.
 
 from rest_framework.throttling import BaseThrottle
 
+from django.http import Http404
 from django.utils.http import http_date
 
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
 from caching.page_cache import EVERY_PARAMETER
 from education.models import FAQ, GlossaryTerm
 from education.public import last_published, public_pages
 from portal.rate_limit import seconds_to_wait
+from search.query import clean
 
 from .framing import allowed_origins
 
@@ -30,8 +35,41 @@ class ClientRateThrottle(BaseThrottle):
         return self.retry_after
 
 
+# Far beyond the site's few thousand pages, and well inside what a database takes as an OFFSET:
+# 10**20 overflowed SQLite's 64-bit integer (a 500).
+MAX_OFFSET = 1_000_000
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's limit and offset, with the offset bounded: its own checks stop at 'not negative'."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            too_far = int(request.GET.get("offset", 0)) > MAX_OFFSET
+        except ValueError:
+            too_far = False  # not a number: Wagtail's own check names that
+        if too_far:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CleanedSearchFilter(SearchFilter):
+    """Wagtail's ?search=, given the query as site search cleans it (search/query.py): words only,
+    at most a dozen. Passed on raw, 5,000 terms went to the backend and punctuation reached
+    SQLite's full-text search as syntax."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" in request.GET:
+            query = request.GET.copy()
+            query["search"] = clean(query["search"]).text
+            # Wagtail's filter reads the parameter from the request; it must read the cleaned one.
+            request._request.GET = query
+        return super().filter_queryset(request, queryset, view)
+
+
 class ReadOnlyAPIMixin:
     throttle_classes = [ClientRateThrottle]
+    pagination_class = BoundedPagination
     # Public, and the same for every reader (CORS varies by Origin, which the page cache keys on).
     # Every query parameter counts: Wagtail's API answers one it does not know with a 400.
     cache_for_readers = True
@@ -51,8 +89,31 @@ class ReadOnlyAPIMixin:
     def last_modified(self, request):
         return last_published(request)
 
+    def find_object(self, queryset, request):
+        # Wagtail hands ?id= to the database as it came, and "abc" fails there as a 500.
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError as error:
+                raise BadRequestError("id must be a whole number") from error
+        return super().find_object(queryset, request)
+
+    def handle_exception(self, exc):
+        # Wagtail's find view says only "not found", and DRF's 404 for an unknown ?format= says
+        # nothing at all: say what was not found.
+        if isinstance(exc, Http404) and str(exc) in ("", "not found"):
+            if "format" in self.request.GET:
+                exc = Http404("format: this API answers in JSON only; leave out ?format= or use ?format=json.")
+            else:
+                exc = Http404(f"No {self.name} item matches this request: check the id or html_path.")
+        return super().handle_exception(exc)
+
 
 class PublicPagesAPIViewSet(ReadOnlyAPIMixin, PagesAPIViewSet):
+    filter_backends = [
+        CleanedSearchFilter if backend is SearchFilter else backend for backend in PagesAPIViewSet.filter_backends
+    ]
+
     def get_base_queryset(self):
         return public_pages(self.request)
 

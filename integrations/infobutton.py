@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from education.models import ConditionPage, TherapyTypePage
 from education.public import last_published, public_pages
 from portal.rate_limit import rate_limited
+from search.query import clean
 
 from .framing import mark_embeddable
 
@@ -99,8 +100,11 @@ def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
         ]
         if matches:
             return matches
-    if ask.display_name:
-        return list(public_pages(request).filter(depth__gt=2).search(ask.display_name, operator="and")[:5])
+    # The name is searched as site search would search it (words only, a dozen at most): a NUL or
+    # punctuation in it must not reach the backend as syntax.
+    words = clean(ask.display_name).text
+    if words:
+        return list(public_pages(request).filter(depth__gt=2).search(words, operator="and")[:5])
     return []
 
 

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # everything a kept page already went through (CSP, sessions, ETags…).
     "caching.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the address or the form: NUL and broken text get a 400 here, not a
+    # 500 from the database or a lookup further in (portal/hostile_input.py).
+    "portal.hostile_input.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware has refused hosts that are not allowed.

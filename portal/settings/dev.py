@@ -13,7 +13,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Serve static files straight from static/ without collectstatic.
+# Serve static files straight from static/ without collectstatic, through whitenoise as in
+# production: runserver's own static handler answered /static/../manage.py with a bare 500.
+INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Nothing in front of runserver serves the rendered images (uploads/serving.py).
