@@ -15,7 +15,7 @@ STORAGES = {
 }
 # Serve static files straight from static/ without collectstatic, through whitenoise as in
 # production: runserver's own static handler answered /static/../manage.py with a bare 500.
-INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]  # noqa: F405
+INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Nothing in front of runserver serves the rendered images (uploads/serving.py).
