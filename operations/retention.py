@@ -1,14 +1,16 @@
-"""How long the portal keeps what it stores: `manage.py clean_up_stored_data`, run daily by the
-scheduler, deletes whatever is older than its retention period.
+"""What the portal stores, and for how long: one list that the privacy notice shows and one
+clean-up (`manage.py clean_up_stored_data`, run daily by the scheduler) that enforces it.
 
 Each app deletes its own data (feedback/retention.py, search/retention.py,
 portal/login_records.py); this module only calls them in turn. The periods come from settings,
-so an operator changes them in the environment, not in code.
+so the notice shows what is configured, never what someone once wrote down.
 """
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from feedback import retention as feedback_retention
@@ -41,3 +43,71 @@ def duration(seconds: float) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return "0 seconds"
+
+
+@dataclass(frozen=True)
+class StoredData:
+    """One row of the privacy notice's table."""
+
+    what: str
+    why: str
+    how_long: str
+
+
+def _longest_rate_limit_window() -> int:
+    return max((window for _, window in settings.RATE_LIMITS.values()), default=0)
+
+
+def _lockout_seconds() -> float | None:
+    from axes.helpers import get_cool_off  # axes reads its settings on import
+
+    cool_off = get_cool_off()
+    return cool_off.total_seconds() if cool_off is not None else None
+
+
+def stored_data() -> list[StoredData]:
+    """Everything the portal stores about people who use it, in plain words, with the configured periods."""
+    days = 24 * 3600
+    lockout = _lockout_seconds()
+    rows = [
+        StoredData(
+            "Your answer to “Was this page helpful?”: yes or no, any comment you write, the page and the time.",
+            "To find pages we need to fix.",
+            f"{duration(settings.FEEDBACK_RETENTION_DAYS * days)}, then we delete it.",
+        ),
+        StoredData(
+            "The words people search for, and how many times each day each search was made. Not who searched.",
+            "To learn what people look for and cannot find.",
+            f"{duration(settings.SEARCH_COUNTS_RETENTION_DAYS * days)}, then we delete it.",
+        ),
+        StoredData(
+            "When you search or send an answer: a scrambled code made from your internet address, "
+            "and how many times you did it.",
+            "To stop anyone from flooding the site.",
+            f"Up to {duration(_longest_rate_limit_window())}, then it is gone.",
+        ),
+        StoredData(
+            "For staff who sign in to edit the site: their user name, internet address and web browser, "
+            "and when they signed in and out.",
+            "To keep the editing site safe.",
+            f"{duration(settings.LOGIN_RECORDS_RETENTION_DAYS * days)}, then we delete it.",
+        ),
+        StoredData(
+            "For staff who type a wrong password: the user name they tried, their internet address and web browser.",
+            "To lock out anyone who tries to guess a password.",
+            f"Until the lock-out ends ({duration(lockout)}), then we delete it within a day."
+            if lockout
+            else f"Until the lock-out is lifted, and {duration(settings.LOGIN_RECORDS_RETENTION_DAYS * days)} at most.",
+        ),
+        StoredData(
+            "For staff who sign in: a cookie that keeps them signed in.",
+            "So staff do not have to sign in on every page.",
+            f"Until they sign out. If they do not, it ends {duration(settings.SESSION_COOKIE_AGE)} after it was last renewed.",
+        ),
+        StoredData(
+            "For staff: their name and email address, and who wrote, checked and published each page, and when.",
+            "So we can always tell who wrote and checked a page.",
+            "As long as the account or the page is kept.",
+        ),
+    ]
+    return rows
