@@ -9,7 +9,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.test import override_settings
+from django.urls import reverse
 from django.utils.html import strip_tags
+
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from caching import fragments, release
 from education.content_files import ContentFileError, PageReader
@@ -155,6 +158,33 @@ def test_the_written_text_names_no_period_of_its_own():
 
 def test_the_table_is_part_of_the_measured_reading_level():
     assert stored_data()[0].why in page_text(page_at("/privacy/"))
+
+
+def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
+    page = page_at("/privacy/")
+    url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    edited = {
+        "title": page.title,
+        "slug": page.slug,
+        "search_description": page.search_description,
+        "body": streamfield(
+            [
+                ("text", rich_text("<p>St Elsewhere runs this site.</p>")),
+                ("stored_data", {"caption": "What St Elsewhere keeps"}),
+            ]
+        ),
+        "references": streamfield([]),
+        "related_pages": streamfield([]),
+        "last_reviewed": "",
+        "next_review_due": "",
+        "reviewed_by": "",
+        "action-publish": "publish",
+    }
+    assert admin_client.post(url, nested_form_data(edited)).status_code == 302
+    admin_client.logout()
+    html = admin_client.get("/privacy/").content.decode()
+    assert "St Elsewhere runs this site." in html and "What St Elsewhere keeps</caption>" in html
+    assert [row[0] for row in table_rows(html)] == [row.what for row in stored_data()]
 
 
 # --- What the notice promises -----------------------------------------------------------------
