@@ -31,6 +31,14 @@ SHAPING_SETTINGS = (
     "TIME_ZONE",
     "WAGTAILAPI_LIMIT_MAX",
     "WAGTAILAPI_RICH_TEXT_FORMAT",
+    # The privacy notice shows these (operations/retention.py): a new value must not wait for an edit.
+    "FEEDBACK_RETENTION_DAYS",
+    "SEARCH_COUNTS_RETENTION_DAYS",
+    "LOGIN_RECORDS_RETENTION_DAYS",
+    "STAFF_SESSION_IDLE_SECONDS",
+    "STAFF_SESSION_MAX_SECONDS",
+    "AXES_COOLOFF_TIME",
+    "RATE_LIMITS",
 )
 
 

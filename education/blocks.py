@@ -201,6 +201,28 @@ class PortalImageBlock(ImageBlock):
         description = "An image with alt text, or marked as decorative."
 
 
+class StoredDataBlock(blocks.StructBlock):
+    """What the portal stores about people and for how long, for a privacy notice. The rows are
+    written in code beside the clean-up (operations/retention.py) and the periods read from
+    settings, so the table always says what the site really does; editors choose only its caption."""
+
+    caption = blocks.CharBlock(max_length=160, default="What we store and for how long")
+
+    def get_context(self, value, parent_context=None):
+        from operations.retention import stored_data  # operations imports the apps that own the data
+
+        context = super().get_context(value, parent_context)
+        context["rows"] = stored_data()
+        return context
+
+    class Meta:
+        icon = "table"
+        template = "blocks/stored_data_block.html"
+        label = "Stored data and retention table"
+        description = "The privacy table: what the site stores, why, and for how long (filled in by the site)."
+        preview_value = {"caption": "What we store and for how long"}
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = blocks.RichTextBlock(
@@ -219,6 +241,7 @@ class BodyBlock(blocks.StreamBlock):
     image = PortalImageBlock()
     faqs = FAQListBlock(label="FAQs")
     sources = SourcesBlock()
+    stored_data = StoredDataBlock()
 
 
 class MedicineBlock(blocks.StructBlock):

@@ -569,3 +569,12 @@ class PageReader:
         }
         fields.finish()
         return result
+
+    def block_stored_data(self, value: Any, name: str, line: int) -> dict:
+        # The rows come from the site itself (operations/retention.py); a file gives the caption only.
+        if isinstance(value, str):
+            value = {"caption": value}
+        fields = self._struct(value, name, line)
+        result = {"caption": fields.text("caption", max_length=160)}
+        fields.finish()
+        return result

@@ -19,6 +19,7 @@ def page_link(page: Page) -> dict:
     hold_site_root_paths(page)
     return {
         "pk": page.pk,
+        "slug": page.slug,
         "title": page.title,
         "url": page.url,
         "path": page.path,

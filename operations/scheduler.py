@@ -35,6 +35,12 @@ JOBS = (
     Job("publish_scheduled", "SCHEDULE_PUBLISH", "* * * * *", "scheduled publishing and expiry, within a minute"),
     Job("send_review_reminders", "SCHEDULE_REVIEW_REMINDERS", "0 7 * * 1-5", "clinical review reminders"),
     Job("clearsessions", "SCHEDULE_CLEAR_SESSIONS", "30 3 * * *", "expired sessions removed"),
+    Job(
+        "clean_up_stored_data",
+        "SCHEDULE_CLEAN_UP",
+        "45 3 * * *",
+        "feedback, search counts and sign-in records past their retention periods removed",
+    ),
 )
 
 

@@ -7,6 +7,7 @@ hashed into a short-lived cache key; it is never stored anywhere else.
 
 import functools
 import hashlib
+import hmac
 import time
 
 from django.conf import settings
@@ -47,7 +48,8 @@ def _check(bucket: str, request: HttpRequest, count: bool) -> int | None:
 
 
 def _key(bucket: str, request: HttpRequest, window_start: int) -> str:
-    address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:16]
+    # Keyed with the secret key: a plain hash of an IPv4 address is undone by trying them all.
+    address = hmac.new(settings.SECRET_KEY.encode(), client_ip(request).encode(), hashlib.sha256).hexdigest()[:16]
     return f"rate:{bucket}:{address}:{window_start}"
 
 

@@ -36,6 +36,8 @@ ALL_PAGES = [
     "/glossary/",
     "/references/",
     "/about-this-information/",
+    "/privacy/",
+    "/accessibility/",
 ]
 
 

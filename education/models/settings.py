@@ -41,6 +41,28 @@ class PortalSettings(BaseSiteSetting):
         related_name="+",
         help_text="The 'Get help now' page that the header links to from every page.",
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The privacy notice, linked from the footer of every page and every embed. "
+            "Empty: the top-level page at /privacy/."
+        ),
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The accessibility statement, linked from the footer of every page and every embed. "
+            "Empty: the top-level page at /accessibility/."
+        ),
+    )
 
     panels = [
         FieldPanel("organisation_name"),
@@ -50,6 +72,7 @@ class PortalSettings(BaseSiteSetting):
         ),
         FieldPanel("standard_note"),
         FieldPanel("help_page"),
+        MultiFieldPanel([FieldPanel("privacy_page"), FieldPanel("accessibility_page")], heading="Footer links"),
     ]
 
     class Meta:

@@ -51,9 +51,59 @@ def main_navigation(context, current_page: Page | None = None) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def footer_links(context) -> list[dict]:
-    """Top-level pages not in the main menu (FAQs, glossary, sources, about…), on every page."""
+    """Top-level pages not in the main menu (FAQs, glossary, sources, about…), on every page;
+    the privacy and accessibility pages come after them (policy_links)."""
     root = _site_root(context)
-    return [link for link in child_links(root) if not link["in_menu"]] if root else []
+    if root is None:
+        return []
+    policies = {link["pk"] for link in policy_links(context)}
+    return [link for link in child_links(root) if not link["in_menu"] and link["pk"] not in policies]
+
+
+@register.simple_tag(takes_context=True)
+def home_entry_points(context, page: Page) -> list[dict]:
+    """The home page's cards: its public children but the privacy and accessibility pages, which
+    are about the site, not the treatment, and which every footer links to already."""
+    policies = {link["pk"] for link in policy_links(context)}
+    return [link for link in child_links(page) if link["pk"] not in policies]
+
+
+# The setting that names each policy page, and the home page's child used when it names none
+# (the content files make /privacy/ and /accessibility/).
+POLICY_PAGES = (("privacy_page", "privacy"), ("accessibility_page", "accessibility"))
+
+
+@register.simple_tag(takes_context=True)
+def policy_links(context) -> list[dict]:
+    """The privacy notice and accessibility statement, for every footer and embed; a page that is
+    not public (unpublished, restricted, deleted) is left out rather than linked."""
+    request, root = context.get("request"), _site_root(context)
+    if request is None or root is None:
+        return []
+    portal = PortalSettings.for_request(request)
+    chosen = [getattr(portal, f"{field}_id") for field, _ in POLICY_PAGES]
+
+    def build() -> list[dict]:
+        # Usually both are among the home page's public children, which every footer lists
+        # anyway: no query of their own.
+        children = child_links(root)
+        links = []
+        for (_, slug), page_id in zip(POLICY_PAGES, chosen, strict=True):
+            link = next((c for c in children if (c["pk"] == page_id if page_id else c["slug"] == slug)), None)
+            if link is None and page_id:
+                page = visible(Page.objects.filter(pk=page_id)).first()
+                link = page_link(page) if page else None
+            if link is not None:
+                links.append(link)
+        return links
+
+    return cached(f"policy-links:{root.pk}:{chosen[0]}:{chosen[1]}", build)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    """A link that works from inside another site's frame: page.url is relative on a single site."""
+    return context["request"].build_absolute_uri(url)
 
 
 @register.inclusion_tag("components/breadcrumbs.html")

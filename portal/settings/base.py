@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .environment import env_bool, env_int, env_list, env_networks, env_str
+from .environment import env_bool, env_days, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -284,6 +284,15 @@ AXES_CLIENT_STR_CALLABLE = "portal.sign_in_limits.described_without_address"
 STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_HOURS", 10) * 3600
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 60) * 60
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+
+# How long the portal keeps what it stores, in days (`manage.py clean_up_stored_data`, run daily by
+# the scheduler, deletes anything older). The privacy notice shows these values, so it cannot drift.
+FEEDBACK_RETENTION_DAYS = env_days("FEEDBACK_RETENTION_DAYS", 365)  # "Was this page helpful?" answers
+SEARCH_COUNTS_RETENTION_DAYS = env_days("SEARCH_COUNTS_RETENTION_DAYS", 365)  # searches per day, by words
+LOGIN_RECORDS_RETENTION_DAYS = env_days("LOGIN_RECORDS_RETENTION_DAYS", 90)  # staff sign-ins (django-axes)
+# Wagtail's own clean-up of search counts (searchpromotions_garbage_collect) keeps them as long.
+WAGTAILSEARCH_HITS_MAX_AGE = SEARCH_COUNTS_RETENTION_DAYS
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

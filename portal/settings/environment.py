@@ -33,6 +33,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
 
 
+def env_days(name: str, default: int) -> int:
+    """A retention period: a whole number of days, at least 1 (0 would delete what was just stored)."""
+    days = env_int(name, default)
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1 day, not {days}.")
+    return days
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = env_str(name)
     if not value:

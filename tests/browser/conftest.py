@@ -50,6 +50,8 @@ PAGE_URLS = [
     "/faqs/",
     "/glossary/",
     "/references/",
+    "/privacy/",
+    "/accessibility/",
     "/no-such-page/",
 ]
 NOT_FOUND_URL = "/no-such-page/"

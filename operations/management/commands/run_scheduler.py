@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "Run scheduled publishing and expiry, review reminders and clean-up on their schedules, until "
         "stopped (the compose file's scheduler service). Schedules: SCHEDULE_PUBLISH, "
-        "SCHEDULE_REVIEW_REMINDERS, SCHEDULE_CLEAR_SESSIONS (cron expressions)."
+        "SCHEDULE_REVIEW_REMINDERS, SCHEDULE_CLEAR_SESSIONS, SCHEDULE_CLEAN_UP (cron expressions)."
     )
 
     def handle(self, *args, **options):
