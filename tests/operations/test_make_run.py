@@ -56,7 +56,7 @@ def plain_get(server, path: str, host: str = "127.0.0.1"):
         ("/static/", "127.0.0.1", 404, "We cannot find that page"),
         ("/static/../manage.py", "127.0.0.1", 404, ""),
         ("/api/v2/pages/abc/", "127.0.0.1", 404, ""),
-        ("/", "portal.evil.example", 400, "Bad Request"),
+        ("/", "portal.evil.example", 400, "We could not read that address"),
     ],
 )
 def test_patients_never_see_the_debug_page(make_run_server, path, host, status, says):
