@@ -3,7 +3,8 @@ access log) behind nginx running deploy/nginx.conf as shipped.
 
 Logs: requests carry a marker in every place a patient's words or identity could travel (query
 strings, Referer, User-Agent, a foreign Host) from a client address of their own; neither the
-marker nor that address is in any line gunicorn, the app or nginx wrote, while the lines are there.
+marker nor that address is in any line gunicorn, the app or nginx wrote, while the lines are there
+(the privacy notice, education/content/pages/24-privacy.yaml, tells readers so).
 
 Media: renditions are served by nginx, without camera metadata; original images and the media
 folder's documents are never served; documents come through the app's check, sent by nginx.
