@@ -2,7 +2,9 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from wagtail import blocks
@@ -203,16 +205,19 @@ class PortalImageBlock(ImageBlock):
 
 class StoredDataBlock(blocks.StructBlock):
     """What the portal stores about people and for how long, for a privacy notice. The rows are
-    written in code beside the clean-up (operations/retention.py) and the periods read from
-    settings, so the table always says what the site really does; editors choose only its caption."""
+    written in code beside the clean-up (settings.STORED_DATA_ROWS, operations/retention.py) and
+    the periods read from settings, so the table always says what the site really does; editors
+    choose only its caption. Named in settings: the content model imports no app above it."""
 
     caption = blocks.CharBlock(max_length=160, default="What we store and for how long")
 
-    def get_context(self, value, parent_context=None):
-        from operations.retention import stored_data  # operations imports the apps that own the data
+    @staticmethod
+    def rows() -> list:
+        return import_string(settings.STORED_DATA_ROWS)()
 
+    def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["rows"] = stored_data()
+        context["rows"] = self.rows()
         return context
 
     class Meta:

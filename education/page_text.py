@@ -15,8 +15,8 @@ from django.utils.html import strip_tags
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
 
+from education.blocks import StoredDataBlock
 from education.models import GlossaryTerm, HomePage, TherapyTypePage
-from operations.retention import stored_data
 
 # Reading-level targets from the content brief (section 10.1): a hard ceiling for explanations,
 # and a lower one for the boxes that tell a reader what to do about a symptom.
@@ -66,7 +66,10 @@ def _block_lines(block_type: str, value) -> list[str]:
     if block_type == "symptom_table":
         return [value["caption"], *(cell for row in value["rows"] for cell in (row["symptom"], row["action"]))]
     if block_type == "stored_data":
-        return [value["caption"], *(cell for row in stored_data() for cell in (row.what, row.why, row.how_long))]
+        return [
+            value["caption"],
+            *(cell for row in StoredDataBlock.rows() for cell in (row.what, row.why, row.how_long)),
+        ]
     if block_type == "faqs":
         return [line for faq in value["faqs"] if faq for line in (faq.question, richtext_lines(faq.answer))]
     # Images and section sources carry no patient text of the page's own.

@@ -21,6 +21,7 @@ from education.public import last_published, public_pages
 from portal.rate_limit import seconds_to_wait
 from search.query import clean
 
+from .api_schema import api_fields
 from .framing import allowed_origins
 
 
@@ -70,6 +71,11 @@ class CleanedSearchFilter(SearchFilter):
 class ReadOnlyAPIMixin:
     throttle_classes = [ClientRateThrottle]
     pagination_class = BoundedPagination
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return cls._convert_api_fields(cls.body_fields + api_fields(model))
+
     # Public, and the same for every reader (CORS varies by Origin, which the page cache keys on).
     # Every query parameter counts: Wagtail's API answers one it does not know with a 400.
     cache_for_readers = True

@@ -9,7 +9,7 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import media, sign_off
+        from . import media, sign_off, stamping  # noqa: F401 - stamping connects itself to sign-off
 
         sign_off.connect()
         media.connect()

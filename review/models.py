@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -15,6 +16,9 @@ from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask, Page, Site, TaskState
 
 from education.models import ArticlePage, ConditionPage, TherapyTypePage
+
+# Sent as a clinical reviewer signs a version off, before the approval goes on (and may publish).
+signing_off = Signal()
 
 REVIEW_MONTHS_VALIDATORS = [MinValueValidator(1), MaxValueValidator(60)]
 DEFAULT_SAFETY_PAGE_SLUGS = "side-effects-and-monitoring get-help-now after-treatment"
@@ -54,9 +58,9 @@ class ClinicalReviewTask(AbstractGroupApprovalTask):
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "approve" and task_state.status == TaskState.STATUS_IN_PROGRESS:
-            from review.stamping import stamp_signed_off_revision
-
-            stamp_signed_off_revision(task_state, user)
+            # Before the approval, which may publish: the stamp (review/stamping.py) goes into
+            # the version that is published, in the same transaction.
+            signing_off.send(sender=type(self), task_state=task_state, user=user)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.dispatch import receiver
 from django.utils import timezone
 
 from wagtail.log_actions import log
@@ -18,7 +19,7 @@ from wagtail.models import Page, Revision, TaskState
 
 from education.models.mixins import ReviewDatesMixin
 
-from .models import ReviewSettings, StaffProfile
+from .models import ClinicalReviewTask, ReviewSettings, StaffProfile, signing_off
 
 DEFAULT_ROLE = "Clinical reviewer"
 STAMP_LOG_ACTION = "review.signed_off"
@@ -105,3 +106,8 @@ def stamp_signed_off_revision(task_state: TaskState, reviewer: AbstractBaseUser)
     if latest.pk == task_state.revision_id:
         task_state.revision.content = latest.content
     return stamp
+
+
+@receiver(signing_off, sender=ClinicalReviewTask, dispatch_uid="review.stamping.stamp")
+def stamp_on_sign_off(sender, task_state: TaskState, user: AbstractBaseUser, **kwargs) -> None:
+    stamp_signed_off_revision(task_state, user)

@@ -2,8 +2,6 @@
 
 from collections import defaultdict
 
-from rest_framework import serializers
-
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -11,22 +9,14 @@ from django.utils.functional import cached_property, classproperty
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.api import APIField
 from wagtail.blocks import CharBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
+from education.panels import EmbedCodePanel
 from education.public import view_restrictions, visible
-from integrations.api_fields import (
-    CitationsField,
-    GlossaryTermsUsedField,
-    RenderedStreamField,
-    VisibleChosenPagesField,
-    VisiblePagesField,
-)
-from integrations.panels import EmbedCodePanel
 
 from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
 from .snippets import FAQ, FAQTopic, GlossaryTerm, Reference
@@ -51,17 +41,6 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
     promote_panels = PROMOTE_PANELS
 
     search_fields = [*Page.search_fields, *SummaryMixin.summary_search_fields, index.SearchField("body")]
-
-    api_fields = [
-        APIField("summary", serializer=serializers.CharField(source="search_description")),
-        APIField("body", serializer=RenderedStreamField()),
-        APIField("last_reviewed"),
-        APIField("next_review_due"),
-        APIField("reviewed_by"),
-        APIField("references", serializer=CitationsField()),
-        APIField("glossary_terms", serializer=GlossaryTermsUsedField()),
-        APIField("related_pages", serializer=VisibleChosenPagesField()),
-    ]
 
     class Meta:
         abstract = True
@@ -96,7 +75,6 @@ class HomePage(PortalPage):
 
     content_panels = [*Page.content_panels, SummaryMixin.summary_panel, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
-    api_fields = [*PortalPage.api_fields, APIField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -155,7 +133,6 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
     ]
     sources_panels = PortalPage.coded_sources_panels
     search_fields = [*PortalPage.search_fields, index.FilterField("condition_group")]
-    api_fields = [*PortalPage.api_fields, APIField("condition_group"), APIField("clinical_codes")]
 
     parent_page_types = ["education.SectionPage"]
     subpage_types = []
@@ -213,18 +190,6 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
         index.SearchField("serious_side_effects"),
         index.SearchField("medicines", boost=2),
     ]
-    api_fields = [
-        *PortalPage.api_fields,
-        APIField("how_it_works"),
-        APIField("how_given"),
-        APIField("used_for", serializer=VisiblePagesField()),
-        APIField("common_side_effects"),
-        APIField("serious_side_effects", serializer=RenderedStreamField()),
-        APIField("questions"),
-        APIField("medicines"),
-        APIField("clinical_codes"),
-    ]
-
     parent_page_types = ["education.SectionPage"]
     subpage_types = []
 

@@ -1,12 +1,9 @@
-from rest_framework import serializers
-
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
-from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
@@ -138,7 +135,6 @@ class GlossaryTerm(ReviewedSnippet):
         FieldPanel("definition"),
         *ReviewDatesMixin.review_panels,
     ]
-    api_fields = [APIField("term"), APIField("slug"), APIField("definition"), APIField("other_forms")]
 
     class Meta:
         ordering = ["term"]
@@ -188,12 +184,6 @@ class FAQ(ReviewedSnippet, ClusterableModel):
         index.AutocompleteField("question"),
         index.FilterField("topic_id"),
         *ReviewedSnippet.review_search_fields,
-    ]
-
-    api_fields = [
-        APIField("question"),
-        APIField("answer"),
-        APIField("topic", serializer=serializers.CharField(source="topic.name")),
     ]
 
     panels = [

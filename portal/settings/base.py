@@ -290,6 +290,8 @@ SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
 FEEDBACK_RETENTION_DAYS = env_days("FEEDBACK_RETENTION_DAYS", 365)  # "Was this page helpful?" answers
 SEARCH_COUNTS_RETENTION_DAYS = env_days("SEARCH_COUNTS_RETENTION_DAYS", 365)  # searches per day, by words
 LOGIN_RECORDS_RETENTION_DAYS = env_days("LOGIN_RECORDS_RETENTION_DAYS", 90)  # staff sign-ins (django-axes)
+# The privacy notice's table of what is stored (education.blocks.StoredDataBlock): written beside the clean-up.
+STORED_DATA_ROWS = "operations.retention.stored_data"
 # Wagtail's own clean-up of search counts (searchpromotions_garbage_collect) keeps them as long.
 WAGTAILSEARCH_HITS_MAX_AGE = SEARCH_COUNTS_RETENTION_DAYS
 

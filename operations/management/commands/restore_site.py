@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.backup import RestoreCheckFailed, RestoreRefused, restore_backup
+from operations.restore import RestoreCheckFailed, RestoreRefused, restore_backup
 
 
 class Command(BaseCommand):

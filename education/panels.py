@@ -1,4 +1,5 @@
-"""An admin panel that gives editors the code to embed the page they are editing."""
+"""An admin panel that gives editors the code to embed the page they are editing (the embed views
+are integrations/embed.py, reached here by URL name only)."""
 
 from django.urls import reverse
 
@@ -7,7 +8,7 @@ from wagtail.admin.panels import Panel
 
 class EmbedCodePanel(Panel):
     class BoundPanel(Panel.BoundPanel):
-        template_name = "integrations/embed_code_panel.html"
+        template_name = "education/embed_code_panel.html"
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
