@@ -8,7 +8,7 @@ PORT ?= 8000
 BACKUP_DIR ?= backups
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev setup test test-fast lint format check content-dry-run content-report bench backup restore loadtest clean
+.PHONY: help run dev setup test content-check lint format check content-dry-run content-report bench backup restore loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ dev: setup ## The developer's server: autoreload and Django's debug page (never 
 
 test: $(VENV)/.dev node_modules/.installed ## Set up and run the whole test suite
 	$(BIN)/pytest
+
+content-check: $(VENV)/.dev ## The editorial checks alone: reading level, seed coverage, citations, links, safety wording
+	$(BIN)/pytest tests/content
 
 lint: $(VENV)/.dev ## Check code style
 	$(BIN)/ruff check .

@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,9 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from tooling.processes import free_port, gunicorn_command, postgres_admin_conninfo, throwaway_postgres_database
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -88,12 +89,6 @@ print(json.dumps({"page_id": Page.objects.get(url_path="/home%s").pk}))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def scratch_database(work: Path) -> Iterator[tuple[str, str]]:
     """An empty database like DATABASE_URL's kind: (url, description); dropped afterwards."""
@@ -108,36 +103,13 @@ def scratch_database(work: Path) -> Iterator[tuple[str, str]]:
         return
     import dj_database_url
     import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import make_conninfo
 
-    config = dj_database_url.parse(url)
-    if config.get("HOST") not in {"127.0.0.1", "localhost", "::1", ""}:
+    if dj_database_url.parse(url).get("HOST") not in {"127.0.0.1", "localhost", "::1", ""}:
         sys.exit("The load test runs on loopback only: DATABASE_URL must name a local PostgreSQL server.")
-    admin = make_conninfo(
-        **{
-            key: value
-            for key, value in {
-                "dbname": "postgres",
-                "user": config.get("USER"),
-                "password": config.get("PASSWORD"),
-                "host": config.get("HOST"),
-                "port": str(config.get("PORT") or ""),
-                "connect_timeout": "5",
-            }.items()
-            if value
-        }
-    )
-    name = f"portal_loadtest_{secrets.token_hex(4)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    with psycopg.connect(postgres_admin_conninfo(url), autocommit=True) as connection:
         version = connection.execute("SHOW server_version").fetchone()[0]
-    try:
-        parts = urlsplit(url)
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), f"PostgreSQL {version}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with throwaway_postgres_database(url, "portal_loadtest") as scratch_url:
+        yield scratch_url, f"PostgreSQL {version}"
 
 
 def run_python(code: str, args: list[str], environment: dict[str, str], timeout: float) -> str:
@@ -309,20 +281,7 @@ def main() -> int:
             server_log = work / "gunicorn.log"
             with server_log.open("w") as log:
                 gunicorn = subprocess.Popen(
-                    [
-                        str(BIN / "gunicorn"),
-                        "portal.wsgi:application",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        str(options.workers),
-                        "--threads",
-                        str(options.threads),
-                        "--timeout",
-                        "30",
-                        "--graceful-timeout",
-                        "5",
-                    ],
+                    gunicorn_command(port, options.workers, threads=options.threads),
                     cwd=REPO,
                     env=environment,
                     stdout=log,

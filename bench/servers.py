@@ -7,16 +7,15 @@ CPU time of every process in the group (the gunicorn master and its workers).
 """
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tooling.processes import free_port, gunicorn_command, nginx_binary
 
 REPO = Path(__file__).resolve().parent.parent
 BARE_PROJECT = Path(__file__).resolve().parent / "bare_project"
@@ -24,12 +23,6 @@ WORKERS = 2
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START_SECONDS = 60
 STOP_SECONDS = 10
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -116,26 +109,7 @@ def start_gunicorn(env: dict, log_path: Path, project: Path = REPO, name: str = 
     the portal's gunicorn.conf.py, for the portal (or a checkout of it) or the bare project."""
     port = free_port()
     app = "wsgi:application" if project == BARE_PROJECT else "portal.wsgi:application"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        app,
-        "--config",
-        str(REPO / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--worker-class",
-        "sync",
-        "--timeout",
-        "30",
-        "--graceful-timeout",
-        "5",
-        "--forwarded-allow-ips",
-        "127.0.0.1",
-    ]
+    command = gunicorn_command(port, WORKERS, app, forwarded_from="127.0.0.1")
     child = _start(name, command, port, log_path, env, cwd=project)
     _wait_until_serving(child, "/" if project == BARE_PROJECT else "/healthz")
     return child
@@ -148,9 +122,7 @@ def start_bare_project(log_path: Path) -> Child:
 
 def start_nginx(root: Path, body: bytes, headers: dict[str, str]) -> Child:
     """nginx serving `body` at every path, with the same Content-Type and Content-Encoding."""
-    nginx = shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
-    )
+    nginx = nginx_binary()
     if nginx is None:
         raise FileNotFoundError("nginx")
     port = free_port()

@@ -11,7 +11,6 @@ where they fail instead.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tooling.processes import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 MANAGE_PY = BASE_DIR / "manage.py"
@@ -95,12 +96,6 @@ def browser_requirements() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _log_tail(log_path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -147,7 +142,7 @@ def _wait_until_answering(process: subprocess.Popen, base_url: str, log_path: Pa
 @pytest.fixture(scope="session")
 def allowed_host_origin() -> str:
     """An origin (a free local port) that the portal allows to frame its embed pages."""
-    return f"http://127.0.0.1:{_free_port()}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")
@@ -168,7 +163,7 @@ def portal_server(browser_requirements, allowed_host_origin):
     try:
         _run_manage(["migrate", "--no-input"], env, log_path)
         _run_manage(["load_content"], env, log_path)
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         with log_path.open("a") as log:
             process = subprocess.Popen(

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,10 +14,18 @@ import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-import dj_database_url
 import pytest
+
+from tooling.processes import (
+    GUNICORN,
+    free_port,
+    gunicorn_command,
+    nginx_binary,
+    postgres_admin_conninfo,
+    throwaway_postgres_database,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -40,49 +47,21 @@ def postgres_server_url() -> str:
     return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_POSTGRES
 
 
-def _conninfo(url: str, dbname: str) -> str:
-    from psycopg.conninfo import make_conninfo
-
-    config = dj_database_url.parse(url)
-    parts = {
-        "dbname": dbname,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": str(config["PORT"]) if config.get("PORT") else None,
-        "connect_timeout": "5",
-    }
-    return make_conninfo(**{key: value for key, value in parts.items() if value})
-
-
 def postgres_reachable(url: str) -> str | None:
     """None if the server answers, else why not."""
     import psycopg
 
     try:
-        with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as connection:
+        with psycopg.connect(postgres_admin_conninfo(url), autocommit=True) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as error:
         return f"PostgreSQL at {urlsplit(url).hostname} is not reachable: {error}".strip()
     return None
 
 
-@contextlib.contextmanager
-def scratch_postgres_database(server_url: str) -> Iterator[str]:
-    """Create an empty database on the server, yield its URL, and drop it afterwards."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"portal_scratch_{secrets.token_hex(6)}"
-    admin = _conninfo(server_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        parts = urlsplit(server_url)
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+def scratch_postgres_database(server_url: str):
+    """An empty database on the server for one test, dropped afterwards."""
+    return throwaway_postgres_database(server_url, "portal_scratch")
 
 
 def redis_reachable(url: str) -> str | None:
@@ -102,12 +81,6 @@ def forget_cache_keys(redis_url: str, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
     if keys:
         client.delete(*keys)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def app_environment(**settings: str) -> dict[str, str]:
@@ -253,7 +226,6 @@ class AppServer:
         return self.request("POST", path, cookies, data)
 
     def start(self) -> None:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
         environment = self.environment
         if self.serve_script:
             command = [str(REPO / "deploy" / "serve.sh")]
@@ -262,23 +234,10 @@ class AppServer:
                 "BIND": "127.0.0.1",
                 "PORT": str(self.port),
                 "WEB_CONCURRENCY": str(self.workers),
-                "PATH": f"{gunicorn.parent}:{environment.get('PATH', '')}",
+                "PATH": f"{GUNICORN.parent}:{environment.get('PATH', '')}",
             }
         else:
-            command = [
-                str(gunicorn),
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                "--forwarded-allow-ips",
-                "127.0.0.1",
-            ]
+            command = gunicorn_command(self.port, self.workers, forwarded_from="127.0.0.1")
         with self.log.open("w") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT)
 
@@ -383,12 +342,6 @@ class Editor:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
-    )
 
 
 class ComposeNginx:

@@ -483,7 +483,7 @@ def test_scoring_works_without_the_network():
     text = "Immunotherapy helps your immune system fight cancer. Tell your team about any new symptom."
     result = subprocess.run(
         [sys.executable, "-c", OFFLINE_SCORE.format(text=text)],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
         timeout=60,
