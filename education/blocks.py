@@ -18,8 +18,13 @@ RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
 URGENCY_LEVELS = [
     ("contact_team", "Contact your care team"),
     ("same_day", "Get urgent advice today"),
+    # At once, day or night, but the team rather than emergency services: fever after CAR T-cell
+    # therapy or a bispecific antibody (content brief: STJ, ECT).
+    ("team_now", "Call the team now, day or night"),
     ("emergency", "Call emergency services now"),
 ]
+# Whose number a callout shows; a cell-therapy centre often has its own (PortalSettings).
+TEAMS = [("care_team", "The care team"), ("cell_therapy", "The CAR-T (cell therapy) team")]
 
 # Phone numbers live in site settings so that one change updates every page.
 PHONE_NUMBER = re.compile(r"\d[\d ()-]{5,}\d")
@@ -54,9 +59,14 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class UrgencyCalloutBlock(blocks.StructBlock):
-    """What to do about a symptom, at one of three levels of urgency."""
+    """What to do about a symptom, at one of four levels of urgency, with the number to call."""
 
     level = blocks.ChoiceBlock(choices=URGENCY_LEVELS, default="contact_team")
+    team = blocks.ChoiceBlock(
+        choices=TEAMS,
+        default="care_team",
+        help_text="Whose number the callout shows (not for emergencies, which show the emergency number).",
+    )
     heading = blocks.CharBlock(max_length=120)
     text = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES,

@@ -14,6 +14,13 @@ from typing import Any
 
 import yaml
 
+from education.blocks import TEAMS as TEAM_CHOICES
+from education.blocks import URGENCY_LEVELS as URGENCY_CHOICES
+
+# The vocabularies are the blocks' own: a new level or team needs no change here.
+URGENCY_LEVELS = tuple(key for key, _ in URGENCY_CHOICES)
+TEAMS = tuple(key for key, _ in TEAM_CHOICES)
+
 PAGE_TYPES = {
     "home": "HomePage",
     "section": "SectionPage",
@@ -24,7 +31,6 @@ PAGE_TYPES = {
     "glossary": "GlossaryPage",
     "references": "ReferenceIndexPage",
 }
-URGENCY_LEVELS = ("contact_team", "same_day", "emergency")
 CONDITION_GROUPS = ("cancer", "autoimmune", "infection")
 CODE_SYSTEMS = ("icd10cm", "snomed", "rxnorm", "loinc")
 
@@ -503,6 +509,7 @@ class PageReader:
         fields = self._struct(value, name, line)
         result = {
             "level": fields.choice("level", URGENCY_LEVELS),
+            "team": fields.choice("team", TEAMS, "care_team"),
             "heading": fields.text("heading", max_length=120),
             "text": fields.markdown("text"),
         }

@@ -25,6 +25,14 @@ class PortalSettings(BaseSiteSetting):
     care_team_phone = models.CharField(
         max_length=40, blank=True, help_text="The care team's 24-hour phone number, as patients dial it."
     )
+    cell_therapy_team_phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=(
+            "The CAR-T (cell therapy) team's 24-hour number, where it differs from the care team's. "
+            "Empty: callouts for the CAR-T team show the care team's number."
+        ),
+    )
     emergency_number = models.CharField(
         max_length=20, default="999", help_text="The local emergency number, for example 999, 911 or 112."
     )
@@ -67,7 +75,12 @@ class PortalSettings(BaseSiteSetting):
     panels = [
         FieldPanel("organisation_name"),
         MultiFieldPanel(
-            [FieldPanel("care_team_contact_text"), FieldPanel("care_team_phone"), FieldPanel("emergency_number")],
+            [
+                FieldPanel("care_team_contact_text"),
+                FieldPanel("care_team_phone"),
+                FieldPanel("cell_therapy_team_phone"),
+                FieldPanel("emergency_number"),
+            ],
             heading="Contact numbers",
         ),
         FieldPanel("standard_note"),
@@ -80,8 +93,17 @@ class PortalSettings(BaseSiteSetting):
 
     @property
     def care_team_phone_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.care_team_phone if ch.isdigit() or ch == "+")
+        return tel_href(self.care_team_phone)
+
+    def team_phone(self, team: str) -> str:
+        """The number a callout for `team` shows (blocks.TEAMS)."""
+        return (self.cell_therapy_team_phone if team == "cell_therapy" else "") or self.care_team_phone
 
     @property
     def emergency_number_href(self) -> str:
         return "tel:" + "".join(ch for ch in self.emergency_number if ch.isdigit())
+
+
+def tel_href(number: str) -> str:
+    """A tel: link a phone dials as written ("0000 000 000" → tel:0000000000)."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")

@@ -13,6 +13,7 @@ from caching.fragments import cached, cached_in_worker
 from caching.page_links import resolve_links_in
 from education.glossary_marking import current_matcher, mark_terms
 from education.models import ConditionPage, FAQIndexPage, PortalSettings, TherapyTypePage
+from education.models.settings import tel_href
 from education.navigation import ancestor_links, child_links, linked_page_links, page_link, related_links
 from education.public import visible
 from education.structured_data import as_script, page_structured_data
@@ -178,6 +179,13 @@ def handout_url(context, page: Page) -> str:
     if root is None or page.pk == root.pk or not page.url_path.startswith(root.url_path):
         return ""
     return reverse("handout", args=[page.url_path[len(root.url_path) :]])
+
+
+@register.simple_tag
+def team_phone(portal: PortalSettings, team: str) -> dict[str, str]:
+    """The number an urgency callout for `team` shows, and its tel: link."""
+    number = portal.team_phone(team)
+    return {"number": number, "href": tel_href(number) if number else ""}
 
 
 @register.filter

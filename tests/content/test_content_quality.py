@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from wagtail.models import Page
+
 from education.content_files import ContentReader
 from education.management.commands.load_content import DEFAULT_CONTENT_DIR
 from education.models import FAQ, GlossaryTerm, PortalSettings
@@ -180,6 +182,9 @@ def test_page_text_holds_every_kind_of_field():
         assert words in text
     assert page.title not in text.splitlines()
     assert "Immunotherapy is a group of treatments" in page_text(page_at("/"))  # the home intro
+
+
+AT_ONCE = re.compile(r"\b(at once|right away|now|immediately)\b", re.IGNORECASE)
 
 
 # --- 2. Coverage of the seed (brief, section 2) -----------------------------------------------
@@ -515,3 +520,22 @@ def test_content_report_lists_every_page_and_fails_on_a_hard_page(live_paths):
         call_command("content_report", "--fail", stdout=out)
     assert re.search(r"^/where-it-is-used/ .* FAIL$", out.getvalue(), re.MULTILINE)
     assert "Hardest sentences on /where-it-is-used/:\n  - Immunotherapeutic interventions" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_nothing_that_says_call_at_once_is_shown_at_a_slower_level():
+    """ "Call the CAR-T team at once" under "get advice today" told a reader they had hours."""
+    slow = {"same_day", "contact_team"}
+    said_slowly = []
+    for page in Page.objects.live().specific():
+        for block in getattr(page, "body", None) or []:
+            if block.block_type == "urgent" and block.value["level"] in slow:
+                words = f"{block.value['heading']} {block.value['text'].source}"
+                said_slowly += [f"{page.url_path}: {block.value['heading']}"] if AT_ONCE.search(words) else []
+            if block.block_type == "symptom_table":
+                said_slowly += [
+                    f"{page.url_path}: {row['symptom']}"
+                    for row in block.value["rows"]
+                    if row["urgency"] in slow and AT_ONCE.search(row["action"])
+                ]
+    assert said_slowly == []

@@ -45,6 +45,7 @@ def test_heading_block_refuses_a_trailing_colon():
     ("level", "label", "number"),
     [
         ("emergency", "Emergency", "999"),
+        ("team_now", "Urgent: call now, day or night", "0000 000 000"),
         ("same_day", "Urgent: get advice today", "0000 000 000"),
         ("contact_team", "Contact your care team", "0000 000 000"),
     ],
@@ -59,6 +60,17 @@ def test_urgency_callout_shows_level_and_numbers_from_settings(context, portal_s
     assert label in html
     assert number in html
     assert "If you have a fever" in html
+
+
+def test_a_car_t_callout_shows_the_car_t_teams_own_number_or_else_the_care_teams(context, portal_settings):
+    value = {"level": "team_now", "team": "cell_therapy", "heading": "Had CAR T cells?", "text": "<p>A fever.</p>"}
+    html = render(blocks.UrgencyCalloutBlock(), value, context)
+    assert "Call the CAR-T team's 24-hour number now." in html and 'href="tel:0000000000"' in html
+    portal_settings.cell_therapy_team_phone = "0161 446 3000"
+    portal_settings.save()
+    context = {**context, "settings": {"education": {"PortalSettings": portal_settings}}}
+    html = render(blocks.UrgencyCalloutBlock(), value, context)
+    assert 'href="tel:01614463000"' in html and "0161 446 3000" in html and "0000 000 000" not in html
 
 
 def test_urgency_callout_refuses_typed_phone_numbers():

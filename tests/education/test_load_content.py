@@ -132,7 +132,7 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "pages/16-get-help-now.yaml",
             "level: emergency",
             "level: soon",
-            "'soon' is not one of contact_team, same_day, emergency",
+            "'soon' is not one of contact_team, same_day, team_now, emergency",
         ),
         (
             "pages/05-checkpoint-inhibitors.yaml",
