@@ -18,10 +18,12 @@ from wagtail.models import Page
 from education.blocks import StoredDataBlock
 from education.models import GlossaryTerm, HomePage, TherapyTypePage
 
-# Reading-level targets from the content brief (section 10.1): a hard ceiling for explanations,
-# and a lower one for the boxes that tell a reader what to do about a symptom.
-MAX_FK_GRADE = 8
-MAX_SMOG = 9
+# Reading-level targets from the content brief (section 10.1), the one place every check reads
+# them from (content tests, content_report, the editor's readability panel): a hard ceiling for
+# explanations, by both formulas (a page passes only if SMOG is within it), the grade to aim for,
+# and a lower ceiling for the boxes that tell a reader what to do about a symptom.
+CEILING_GRADE = 8
+AIM_GRADE = 6
 MAX_URGENT_FK_GRADE = 6
 
 # Generic drug names that pages use in running text without listing them as the page's own

@@ -14,13 +14,11 @@ import textstat
 
 from wagtail.models import Page
 
-from education.page_text import excluded_terms, page_text
+from education.page_text import AIM_GRADE, CEILING_GRADE, excluded_terms, page_text
 from education.readability import ReadingScores, score_text
 
 from .models import PlainWord
 
-TARGET_GRADE = 8  # the most a page may need (content brief)
-AIM_GRADE = 6  # what a page should aim for
 LONG_WORD_SYLLABLES = 4
 LONG_WORDS_SHOWN = 10
 
@@ -41,7 +39,7 @@ class ReadabilityReport:
     scores: ReadingScores
     plainer_words: list[WordNote] = field(default_factory=list)
     long_words: list[WordNote] = field(default_factory=list)
-    target: int = TARGET_GRADE
+    target: int = CEILING_GRADE
     aim: int = AIM_GRADE
 
     @property

@@ -13,12 +13,23 @@ from tests.operations import scratch
 DEBUG_PAGE_SIGNS = ("Traceback", "DJANGO_SETTINGS_MODULE", "technical_500", "Using the URLconf", "DEBUG = True")
 
 
+def planned(target: str) -> list[str]:
+    """The commands `make <target>` would run (make -n), also when the suite itself runs under make."""
+    environment = {key: value for key, value in os.environ.items() if key not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-n", target],
+        cwd=scratch.REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+
+
 def test_make_run_starts_the_patients_server_and_make_dev_the_developers():
-    run = subprocess.run(["make", "-n", "run"], cwd=scratch.REPO, capture_output=True, text=True, check=True).stdout
-    served = run.strip().splitlines()[-1]
-    assert "DJANGO_SETTINGS_MODULE=portal.settings.local" in served and "deploy/serve.sh" in served
-    dev = subprocess.run(["make", "-n", "dev"], cwd=scratch.REPO, capture_output=True, text=True, check=True).stdout
-    assert dev.strip().splitlines()[-1].endswith("manage.py runserver 127.0.0.1:8000")
+    served = [line for line in planned("run") if "serve.sh" in line]
+    assert len(served) == 1 and "DJANGO_SETTINGS_MODULE=portal.settings.local" in served[0]
+    assert [line for line in planned("dev") if "runserver" in line][0].endswith("manage.py runserver 127.0.0.1:8000")
 
 
 @pytest.fixture(scope="module")

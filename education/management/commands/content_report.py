@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wagtail.models import Site
 
-from education.page_text import MAX_FK_GRADE, MAX_SMOG, MAX_URGENT_FK_GRADE, excluded_terms, page_text, urgent_texts
+from education.page_text import CEILING_GRADE, MAX_URGENT_FK_GRADE, excluded_terms, page_text, urgent_texts
 from education.readability import score_text
 
 HARDEST_SHOWN = 3
@@ -27,8 +27,8 @@ class Command(BaseCommand):
             # The hardest urgency callout decides; a page without one has nothing to check.
             urgent = max((score_text(text, excluded).fk_grade for text in urgent_texts(page)), default=None)
             passed = (
-                scores.fk_grade <= MAX_FK_GRADE
-                and scores.smog <= MAX_SMOG
+                scores.fk_grade <= CEILING_GRADE
+                and scores.smog <= CEILING_GRADE
                 and (urgent is None or urgent <= MAX_URGENT_FK_GRADE)
             )
             rows.append(
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 over_target.append((page.url, scores.hardest_sentences[:HARDEST_SHOWN]))
 
         self.stdout.write(
-            f"Targets: FK grade <= {MAX_FK_GRADE}, SMOG <= {MAX_SMOG}, urgency callouts FK grade <= "
+            f"Targets: FK grade and SMOG <= {CEILING_GRADE}, urgency callouts FK grade <= "
             f"{MAX_URGENT_FK_GRADE}. Glossary terms and drug names are left out of the scores.\n"
         )
         self.write_table(rows)
