@@ -62,9 +62,11 @@ class UrgencyCalloutBlock(blocks.StructBlock):
     """What to do about a symptom, at one of four levels of urgency, with the number to call."""
 
     level = blocks.ChoiceBlock(choices=URGENCY_LEVELS, default="contact_team")
+    # Not required: a callout saved before teams existed, or posted without one, is the care team's.
     team = blocks.ChoiceBlock(
         choices=TEAMS,
         default="care_team",
+        required=False,
         help_text="Whose number the callout shows (not for emergencies, which show the emergency number).",
     )
     heading = blocks.CharBlock(max_length=120)
