@@ -176,3 +176,12 @@ def test_documents_come_through_the_apps_check_and_nginx_sends_them(production_s
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Content-Length"] == str(len(body))
     status, headers, body = through_nginx(nginx, quote(media["private_document"]))
     assert status == 302 and "/login/" in headers["Location"] and b"PRIVATE-ROTA" not in body
+
+
+def test_a_query_parameter_no_view_reads_costs_no_render_of_its_own(production_shape):
+    # One gunicorn worker, so the second request meets the first one's kept copy.
+    _, nginx, _ = production_shape
+    first = through_nginx(nginx, f"/types/cytokines/?n={secrets.token_hex(4)}")
+    second = through_nginx(nginx, f"/types/cytokines/?n={secrets.token_hex(4)}")
+    assert first[0] == second[0] == 200
+    assert second[1]["X-Cache"] == "hit" and second[2] == first[2]
