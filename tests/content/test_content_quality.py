@@ -223,6 +223,8 @@ SEED_COVERAGE = [
     ("S20", "/research-and-future/", [r"combining treatments", r"two checkpoint inhibitors together"]),
     ("S21", "/research-and-future/", [r"predicting who will benefit", r"PD-L1", r"no test can say for sure"]),
     ("S22", "/supporting-someone/", [r"make a real difference", r"warning signs", r"look after yourself"]),
+    # The seed's closing message (hope, staying informed together) closes the home page.
+    ("S22", "/", [r"real reason for hope", r"ask your care team anything", r"learning about your treatment"]),
 ]
 
 
