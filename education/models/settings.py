@@ -10,6 +10,13 @@ DEFAULT_STANDARD_NOTE = (
 )
 
 
+def chosen_page(help_text: str) -> models.ForeignKey:
+    """A page the site links to from every page; optional, and cleared if that page is deleted."""
+    return models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=help_text
+    )
+
+
 @register_setting(icon="site")
 class PortalSettings(BaseSiteSetting):
     """Contact details and the standard note, shown on every page; one change updates them all."""
@@ -41,35 +48,14 @@ class PortalSettings(BaseSiteSetting):
         max_length=600,
         help_text="The note on every page that this information does not replace the care team's advice.",
     )
-    help_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The 'Get help now' page that the header links to from every page.",
+    help_page = chosen_page("The 'Get help now' page that the header links to from every page.")
+    privacy_page = chosen_page(
+        "The privacy notice, linked from the footer of every page and every embed. "
+        "Empty: the top-level page at /privacy/."
     )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=(
-            "The privacy notice, linked from the footer of every page and every embed. "
-            "Empty: the top-level page at /privacy/."
-        ),
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=(
-            "The accessibility statement, linked from the footer of every page and every embed. "
-            "Empty: the top-level page at /accessibility/."
-        ),
+    accessibility_page = chosen_page(
+        "The accessibility statement, linked from the footer of every page and every embed. "
+        "Empty: the top-level page at /accessibility/."
     )
 
     panels = [
