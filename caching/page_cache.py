@@ -224,10 +224,11 @@ class KeptResponses:
         self.skip_while = skip_while  # the database is known to be away: let Django answer that
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        if not self._may_answer(environ):
+        reads = self._query_read_if_answerable(environ)
+        if reads is None:
             return self.application(environ, start_response)
         # What the view does not read is not part of the key, nor passed on to the view.
-        environ["QUERY_STRING"] = query_kept(environ.get("QUERY_STRING", ""), query_read_at(get_path_info(environ)))
+        environ["QUERY_STRING"] = query_kept(environ.get("QUERY_STRING", ""), reads)
         with record.pinned():
             try:
                 generation = record.generation(record.ANY_CHANGE)
@@ -254,14 +255,13 @@ class KeptResponses:
                 if holds_lock:
                     shared.delete(lock)
 
-    def _may_answer(self, environ: dict) -> bool:
-        return (
-            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-            and _cache_on()
-            and not _signed_in_cookie(environ)
-            and query_read_at(get_path_info(environ)) is not None
-            and not self.skip_while()
-        )
+    def _query_read_if_answerable(self, environ: dict) -> tuple[str, ...] | str | None:
+        """What of the query string the view reads, if this request may be answered from a kept
+        copy; None if it goes to Django as it came."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _cache_on() or _signed_in_cookie(environ):
+            return None
+        reads = query_read_at(get_path_info(environ))
+        return None if reads is None or self.skip_while() else reads
 
     def _render_and_keep(self, environ: dict, start_response, key: str) -> Iterable[bytes]:
         """Django renders; a response it marked is kept and sent as every later hit will be (the
