@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from wagtail.models import Page, Revision, TaskState, get_page_models
 
-from education.content_sync import loading_content_files
+from education.loader.loading import loading_content_files
 from education.models.mixins import ReviewDatesMixin
 from education.models.snippets import ReviewedSnippet
 

@@ -19,7 +19,7 @@ from django.test import Client
 
 from wagtail.models import Page
 
-from education.content_files import ContentReader
+from education.loader import ContentReader
 from education.management.commands.load_content import DEFAULT_CONTENT_DIR
 from education.models import FAQ, GlossaryTerm, PortalSettings
 from education.page_text import (
@@ -472,7 +472,7 @@ def test_late_onset_is_never_cited_to_ibis_alone(live_paths):
 def test_every_reference_in_the_file_is_cited(live_paths):
     cited = {key for path in live_paths for key in _reference_keys(page_at(path))}
     cited |= set(FAQ.objects.values_list("references__key", flat=True))
-    assert [entry.data["key"] for entry in CONTENT.references if entry.data["key"] not in cited] == []
+    assert [entry.key for entry in CONTENT.references if entry.key not in cited] == []
 
 
 # --- 7. Scoring offline -----------------------------------------------------------------------

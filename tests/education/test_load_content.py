@@ -88,6 +88,23 @@ def test_pages_created_by_editors_are_never_deleted(content_dir):
     assert Page.objects.filter(slug="our-clinic").exists()
 
 
+def test_a_change_of_form_only_makes_no_revision(content_dir):
+    # A comment, or a glossary entry's keys in another order: the same version, so a signed-off
+    # page or term is not sent back for review over nothing.
+    page_file = content_dir / "pages" / "19-supporting-someone.yaml"
+    page_file.write_text(page_file.read_text() + "\n# a comment changes the file, not the page\n")
+    break_file(
+        content_dir,
+        "glossary.yaml",
+        "- term: T cell\n  slug: t-cell\n",
+        "- slug: t-cell\n  term: T cell\n",
+    )
+    before = counts()
+    output = load(content_dir)
+    assert "update" not in output and "create" not in output
+    assert counts() == before
+
+
 def test_page_deleted_by_an_editor_is_not_brought_back(content_dir):
     page_at("/supporting-someone/").delete()
     output = load(content_dir)
@@ -96,8 +113,7 @@ def test_page_deleted_by_an_editor_is_not_brought_back(content_dir):
 
 
 def test_dry_run_reports_but_writes_nothing(content_dir):
-    path = content_dir / "pages" / "19-supporting-someone.yaml"
-    path.write_text(path.read_text() + "\n# a comment changes the file\n")
+    break_file(content_dir, "pages/19-supporting-someone.yaml", "title: ", "title: Helping - ")
     before = counts()
     output = load(content_dir, "--dry-run")
     assert "Would change (dry run, nothing written)" in output
@@ -132,13 +148,14 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "pages/16-get-help-now.yaml",
             "level: emergency",
             "level: soon",
-            "'soon' is not one of contact_team, same_day, team_now, emergency",
+            ".urgent.level': Select a valid choice. soon is not one of the available choices. "
+            "Choose one of: contact_team, same_day, team_now, emergency.",
         ),
         (
             "pages/05-checkpoint-inhibitors.yaml",
             "references: [",
             "references: [NO-SUCH-SOURCE, ",
-            "education/content/pages/05-checkpoint-inhibitors.yaml, line 8, field 'references': no reference with the key 'NO-SUCH-SOURCE'",
+            "education/content/pages/05-checkpoint-inhibitors.yaml, line 8, field 'references[0]': no reference with the key 'NO-SUCH-SOURCE'",
         ),
         (
             "pages/02-what-is-immunotherapy.yaml",
@@ -146,7 +163,62 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "](/how-it-wrks/)",
             "the link '/how-it-wrks/' does not point to a page of the site",
         ),
-        ("glossary.yaml", "slug: t-cell\n", "slug: antigen\n", "glossary.yaml"),
+        (
+            "glossary.yaml",
+            "slug: t-cell\n",
+            "slug: antigen\n",
+            "glossary.yaml, line 22, field '[5].slug': the slug 'antigen' appears twice",
+        ),
+        # The lengths, counts and choices are the models' and blocks' own, with their messages.
+        (
+            "pages/03-how-it-works.yaml",
+            "body:\n",
+            "body:\n  - heading: " + "Long " * 30 + "\n",
+            "03-how-it-works.yaml, line 11, field 'body[0].heading.text': Ensure this value has at most 120 characters",
+        ),
+        (
+            "pages/03-how-it-works.yaml",
+            "body:\n",
+            "body:\n  - key_points: [one, two, three, four, five, six, seven, eight]\n",
+            "field 'body[0].key_points.points': The maximum number of items is 7",
+        ),
+        (
+            "pages/11-cancer.yaml",
+            "condition_group: cancer",
+            "condition_group: cancers",
+            "field 'condition_group': Value 'cancers' is not a valid choice. Choose one of: cancer, autoimmune, infection.",
+        ),
+        (
+            "pages/19-supporting-someone.yaml",
+            "summary: ",
+            "summary: " + "x" * 301 + " ",
+            "field 'summary': Keep the summary",
+        ),
+        (
+            "pages/06-car-t-cell-therapy.yaml",
+            "{generic_name: tisagenlecleucel,",
+            "{generic_name: tisagenlecleucel, route: drip,",
+            "field 'medicines[0].route': unknown field (one of generic_name, brand_name, note)",
+        ),
+        (
+            "pages/05-checkpoint-inhibitors.yaml",
+            "used_for: [/where-it-is-used/cancer/]",
+            "used_for: [/types/]",
+            "field 'used_for[0]': /types/ is not a condition page",
+        ),
+        (
+            "pages/19-supporting-someone.yaml",
+            "body:\n",
+            "body:\n  - image: {image: 1, alt_text: A photo}\n",
+            "field 'body[0].image.image': this image cannot be named in a content file",
+        ),
+        (
+            "pages/19-supporting-someone.yaml",
+            "type: article",
+            "type: article\nlast_reviewed: 2026-01-01",
+            "field 'last_reviewed': a content file cannot record a clinical review",
+        ),
+        ("pages/19-supporting-someone.yaml", "type: article", "type: leaflet", "'leaflet' is not one of article,"),
     ],
 )
 def test_malformed_file_stops_with_file_line_and_field(content_dir, name, old, new, expected):
@@ -162,3 +234,15 @@ def test_html_in_content_text_is_refused(content_dir):
     break_file(content_dir, "pages/03-how-it-works.yaml", "body:\n", "body:\n  - text: <script>alert(1)</script>\n")
     with pytest.raises(CommandError, match="HTML is not allowed"):
         load(content_dir)
+
+
+def test_a_file_may_set_any_field_an_editor_edits(content_dir):
+    # No list of keys in the loader: the page's own panels say what a file may set.
+    break_file(
+        content_dir,
+        "pages/19-supporting-someone.yaml",
+        "type: article",
+        "type: article\nseo_title: Caring for someone having immunotherapy",
+    )
+    load(content_dir)
+    assert page_at("/supporting-someone/").seo_title == "Caring for someone having immunotherapy"

@@ -15,7 +15,8 @@ from django.utils.html import strip_tags
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from caching import fragments, release
-from education.content_files import ContentFileError, PageReader
+from education.loader import ContentFileError
+from education.loader.reader import read_page_file
 from education.models import PortalSettings
 from education.page_text import page_text
 from operations.retention import duration, stored_data
@@ -273,9 +274,9 @@ def test_a_content_file_gives_the_table_its_caption_only(tmp_path):
         "type: article\ntitle: Privacy\nslug: privacy\nparent: /\nsummary: What we keep.\n"
         "body:\n  - stored_data: What we keep\n"
     )
-    assert PageReader(path, "privacy.yaml").read().data["body"] == [
+    assert read_page_file(path, "privacy.yaml").values["body"] == [
         {"type": "stored_data", "value": {"caption": "What we keep"}}
     ]
     path.write_text(path.read_text().replace("stored_data: What we keep", "stored_data: {caption: x, rows: []}"))
     with pytest.raises(ContentFileError, match="rows.*unknown field"):
-        PageReader(path, "privacy.yaml").read()
+        read_page_file(path, "privacy.yaml")

@@ -3,8 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from education.content_files import ContentFileError, ContentReader
-from education.content_sync import ContentSync
+from education.loader import ContentFileError, ContentReader, ContentSync
 
 DEFAULT_CONTENT_DIR = Path(settings.BASE_DIR) / "education" / "content"
 

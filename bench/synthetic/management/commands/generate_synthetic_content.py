@@ -30,7 +30,7 @@ from wagtail.search.signal_handlers import post_delete_signal_handler, post_save
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
-from education.content_sync import loading_content
+from education.loader.loading import loading_content
 from education.models import (
     FAQ,
     ArticlePage,
