@@ -12,10 +12,11 @@ from html import unescape
 
 from django.utils.html import strip_tags
 
+from wagtail import blocks
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
 
-from education.blocks import StoredDataBlock
+from education.blocks import FAQListBlock, StoredDataBlock, UrgencyCalloutBlock
 from education.models import GlossaryTerm, HomePage, TherapyTypePage
 
 # Reading-level targets from the content brief (section 10.1), the one place every check reads
@@ -52,34 +53,34 @@ def richtext_lines(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _block_lines(block_type: str, value) -> list[str]:
-    if block_type == "heading":
-        return [value["text"]]
-    if block_type == "text":
-        return [richtext_lines(value.source)]
-    if block_type in ("urgent", "callout"):
-        return [value["heading"], richtext_lines(value["text"].source)]
-    if block_type == "details":
-        return [value["summary"], richtext_lines(value["text"].source)]
-    if block_type == "do_dont":
-        return [*value["do"], *value["dont"]]
-    if block_type == "key_points":
-        return list(value["points"])
-    if block_type == "symptom_table":
-        return [value["caption"], *(cell for row in value["rows"] for cell in (row["symptom"], row["action"]))]
-    if block_type == "stored_data":
+def block_lines(block: blocks.Block, value) -> list[str]:
+    """The patient text in a block's value, read from the block's own definition, so a new block
+    is measured with no change here. Choices and chosen objects are keys, not the page's words."""
+    if value is None:
+        return []
+    if isinstance(block, FAQListBlock):
         return [
-            value["caption"],
-            *(cell for row in StoredDataBlock.rows() for cell in (row.what, row.why, row.how_long)),
+            value["heading"],
+            *(line for faq in value["faqs"] if faq for line in (faq.question, richtext_lines(faq.answer))),
         ]
-    if block_type == "faqs":
-        return [line for faq in value["faqs"] if faq for line in (faq.question, richtext_lines(faq.answer))]
-    # Images and section sources carry no patient text of the page's own.
+    if isinstance(block, StoredDataBlock):
+        # The rows are written by the site (operations/retention.py), but patients read them here.
+        return [value["caption"], *(cell for row in block.rows() for cell in (row.what, row.why, row.how_long))]
+    if isinstance(block, blocks.StreamBlock):
+        return [line for child in value for line in block_lines(child.block, child.value)]
+    if isinstance(block, blocks.StructBlock):
+        return [line for name, child in block.child_blocks.items() for line in block_lines(child, value.get(name))]
+    if isinstance(block, blocks.ListBlock):
+        return [line for item in value for line in block_lines(block.child_block, item)]
+    if isinstance(block, blocks.RichTextBlock):
+        return [richtext_lines(value.source)]
+    if isinstance(block, (blocks.CharBlock, blocks.TextBlock)):
+        return [value]
     return []
 
 
 def _stream_lines(stream: StreamValue) -> list[str]:
-    return [line for block in stream for line in _block_lines(block.block_type, block.value)]
+    return block_lines(stream.stream_block, stream)
 
 
 def _therapy_lines(page: TherapyTypePage) -> list[str]:
@@ -117,10 +118,10 @@ def urgent_texts(page: Page) -> list[str]:
     if isinstance(page, TherapyTypePage):
         streams.append(page.serious_side_effects)
     return [
-        "\n".join(_block_lines("urgent", block.value))
+        "\n".join(block_lines(block.block, block.value))
         for stream in streams
         for block in stream
-        if block.block_type == "urgent"
+        if isinstance(block.block, UrgencyCalloutBlock)
     ]
 
 
