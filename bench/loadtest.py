@@ -28,7 +28,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tooling.processes import free_port, gunicorn_command, postgres_admin_conninfo, throwaway_postgres_database
+from tooling.processes import (
+    free_port,
+    gunicorn_command,
+    postgres_admin_conninfo,
+    run_python_in_repo,
+    throwaway_postgres_database,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -113,15 +119,7 @@ def scratch_database(work: Path) -> Iterator[tuple[str, str]]:
 
 
 def run_python(code: str, args: list[str], environment: dict[str, str], timeout: float) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    result = run_python_in_repo(["-c", code, *args], environment, timeout)
     if result.returncode:
         sys.exit(f"A setup step failed:\n{result.stderr[-3000:]}")
     return result.stdout

@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def run_python_in_repo(
+    arguments: list[str], environment: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess:
+    """This interpreter run from the repository with `arguments` (a script and its arguments, or
+    -c and code), its output captured: how the tests and the benchmark run a step in its own
+    process."""
+    return subprocess.run(  # noqa: S603 (our own interpreter, arguments from our own code)
+        [sys.executable, *arguments],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def free_port() -> int:

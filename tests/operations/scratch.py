@@ -24,6 +24,7 @@ from tooling.processes import (
     gunicorn_command,
     nginx_binary,
     postgres_admin_conninfo,
+    run_python_in_repo,
     throwaway_postgres_database,
 )
 
@@ -103,15 +104,7 @@ def app_environment(**settings: str) -> dict[str, str]:
 
 def manage(args: list[str], environment: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     """Run manage.py in a subprocess, with the output captured."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_python_in_repo(["manage.py", *args], environment, timeout)
 
 
 # The content team's own processes: what they publish goes live without clinical sign-off, and is
@@ -127,14 +120,8 @@ content_team_leave.__enter__()
 
 def python(code: str, environment: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     """Run Python code with Django set up, in a subprocess of the content team's."""
-    return subprocess.run(
-        [sys.executable, "-c", f"import django\ndjango.setup()\n{CONTENT_TEAM_LEAVE}\n{code}"],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    return run_python_in_repo(
+        ["-c", f"import django\ndjango.setup()\n{CONTENT_TEAM_LEAVE}\n{code}"], environment, timeout
     )
 
 
