@@ -137,6 +137,10 @@ class FileValues:
             return self.reference(block.target_model, raw, place)
         if isinstance(block, blocks.FieldBlock):
             return self.text(raw, place)
+        if isinstance(block, blocks.StaticBlock):
+            if raw not in (None, {}):
+                raise place.error("this block's words are fixed and it takes no value: write it as {}")
+            return None
         raise place.error("this kind of block cannot be written in a content file")
 
     def stream(self, block: blocks.StreamBlock, raw: Any, place: Place, path: Path) -> list[dict]:
