@@ -12,6 +12,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from education.diagrams import DIAGRAMS, diagram_choices
+
 # Plain-language guidance prefers bold to italics; no headings, embeds or raw HTML in body text.
 RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
 
@@ -215,6 +217,62 @@ class PortalImageBlock(ImageBlock):
         description = "An image with alt text, or marked as decorative."
 
 
+class FigureBlock(blocks.StructBlock):
+    """A diagram from the vetted set (education/diagrams.py) with a caption, alt text and a long
+    description shown under it, so the figure makes sense with images off or unseen."""
+
+    diagram = blocks.ChoiceBlock(
+        choices=diagram_choices, help_text="Pick a diagram. New diagrams are added by developers."
+    )
+    caption = blocks.CharBlock(max_length=160, help_text="A short title shown above the diagram.")
+    alt = blocks.CharBlock(
+        max_length=250,
+        label="Alt text",
+        help_text="One or two sentences on what the diagram shows, for people who cannot see it.",
+    )
+    description = blocks.TextBlock(
+        max_length=1500,
+        label="Long description",
+        help_text="Everything the diagram says, in words, shown under it. Leave a blank line between paragraphs.",
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # A diagram since taken out of the set leaves its caption and description on the page.
+        context["diagram"] = DIAGRAMS.get(value["diagram"])
+        # The description's id must be unique on the page; the same diagram twice needs two captions.
+        context["figure_id"] = f"figure-{value['diagram']}-{slugify(value['caption'])[:40].strip('-')}"
+        return context
+
+    def clean(self, value):
+        # Checked before the children so an editor reads what to do, not a generic "invalid choice".
+        errors = {}
+        if value.get("diagram") not in DIAGRAMS:
+            names = ", ".join(DIAGRAMS)
+            errors["diagram"] = ValidationError(f"There is no diagram {value.get('diagram')!r}. Pick one of: {names}.")
+        if not (value.get("alt") or "").strip():
+            errors["alt"] = ValidationError("Add alt text: say in a sentence what the diagram shows.")
+        try:
+            value = super().clean(value)
+        except StructBlockValidationError as error:
+            errors = {**error.block_errors, **errors}
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    class Meta:
+        icon = "image"
+        template = "blocks/figure_block.html"
+        label = "Diagram"
+        description = "A diagram from the site's own set, with a caption, alt text and a description in words."
+        preview_value = {
+            "diagram": "immune_check",
+            "caption": "How your immune system spots cells that have gone wrong",
+            "alt": "A T cell leaves a healthy cell alone and kills a cancer cell with a wrong marker.",
+            "description": "A T cell checks the markers on two cells.\n\nIt leaves the healthy cell alone. It kills the cancer cell.",
+        }
+
+
 class StoredDataBlock(blocks.StructBlock):
     """What the portal stores about people and for how long, for a privacy notice. The rows are
     written in code beside the clean-up (settings.STORED_DATA_ROWS, operations/retention.py) and
@@ -256,6 +314,7 @@ class BodyBlock(blocks.StreamBlock):
     key_points = KeyPointsBlock()
     symptom_table = SymptomTableBlock()
     image = PortalImageBlock()
+    figure = FigureBlock()
     faqs = FAQListBlock(label="FAQs")
     sources = SourcesBlock()
     stored_data = StoredDataBlock()

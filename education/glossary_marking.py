@@ -29,6 +29,8 @@ SKIP_INSIDE = {
     "script",
     "style",
     "mark",
+    # Diagram labels are drawing text: a link inside an SVG would break the drawing.
+    "svg",
 }
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")

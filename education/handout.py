@@ -11,8 +11,9 @@ from caching.wagtail_lookups import page_for_path
 from education.models.pages import PortalPage
 from education.public import is_public
 
-# What a handout keeps: the blocks a patient acts on, not the whole article.
-HANDOUT_BLOCKS = {"key_points", "urgent", "symptom_table", "do_dont"}
+# What a handout keeps: the blocks a patient acts on, and the diagrams that explain them, not the
+# whole article.
+HANDOUT_BLOCKS = {"key_points", "figure", "urgent", "symptom_table", "do_dont"}
 
 
 def qr_code_svg(url: str, label: str) -> str:
