@@ -12,8 +12,11 @@ import pytest
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.models import Page
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from education.blocks import FigureBlock
 from education.content_files import ContentFileError, ContentReader
@@ -198,6 +201,35 @@ def test_figure_refuses_unknown_diagram_and_missing_alt_text(change, field, mess
 def test_every_diagram_can_be_chosen_in_the_admin():
     choices = dict(FigureBlock().child_blocks["diagram"].field.choices)
     assert set(DIAGRAMS) <= set(choices)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("diagram", "alt", "refusal"),
+    [
+        ("checkpoint_switch", "A cancer cell switches a T cell off; the medicine stops it.", None),
+        ("lungs", "A drawing of the lungs.", "There is no diagram &#x27;lungs&#x27;"),
+        ("checkpoint_switch", "", "Add alt text"),
+    ],
+)
+def test_editor_adds_a_figure_in_the_admin(admin_client, diagram, alt, refusal):
+    figure = {**FIGURE, "diagram": diagram, "alt": alt}
+    data = {
+        "title": "Diagram test",
+        "slug": "diagram-test",
+        "search_description": "A page with a diagram.",
+        "body": streamfield([("figure", figure)]),
+        "references": streamfield([]),
+        "related_pages": streamfield([]),
+    }
+    url = reverse("wagtailadmin_pages:add", args=("education", "articlepage", page_at("/").pk))
+    response = admin_client.post(url, nested_form_data(data))
+    if refusal:
+        assert response.status_code == 200 and refusal in response.content.decode()
+        assert not Page.objects.filter(slug="diagram-test").exists()
+    else:
+        assert response.status_code == 302
+        assert Page.objects.get(slug="diagram-test").specific.body[0].value["diagram"] == diagram
 
 
 @pytest.mark.django_db
