@@ -181,6 +181,16 @@ def test_figure_shows_caption_drawing_and_a_linked_description():
     assert "Wrong marker" in html
 
 
+@pytest.mark.django_db
+def test_figure_whose_diagram_was_retired_still_shows_its_words():
+    """A diagram taken out of the set must not break the pages that saved it."""
+    block = FigureBlock()
+    html = block.render(block.to_python({**FIGURE, "diagram": "retired_drawing"}))
+    parts = parse(html)
+    assert FIGURE["caption"] in html and "<svg" not in html and parts.images == []
+    assert "A T cell kills the cancer cell." in parts.description()
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
