@@ -6,11 +6,13 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from io import StringIO
 from pathlib import Path
 
 import pytest
 
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -19,7 +21,6 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from education.blocks import FigureBlock
-from education.content_files import ContentFileError, ContentReader
 from education.diagrams import DIAGRAMS
 from tests.conftest import page_at
 
@@ -274,12 +275,28 @@ def test_page_cites_the_sources_of_its_diagram(path, key, label):
     assert not missing, f"{path} shows {key} but does not cite {missing}"
 
 
-def test_content_file_naming_an_unknown_diagram_is_refused(tmp_path):
+ALT_LINE = "alt: A T cell checks the markers on two cells. It leaves a healthy cell alone. It kills a cancer cell that has a wrong marker."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "diagram: immune_check",
+            "diagram: immune_chek",
+            "field 'body[3].figure.diagram': There is no diagram 'immune_chek'",
+        ),
+        (ALT_LINE, "alt: ''", "field 'body[3].figure.alt': Add alt text"),
+        (f"      {ALT_LINE}\n", "", "field 'body[3].figure': Add alt text"),
+    ],
+)
+def test_content_file_with_a_bad_figure_is_refused(tmp_path, old, new, expected):
     content = tmp_path / "education" / "content"
     shutil.copytree(Path(settings.BASE_DIR) / "education" / "content", content)
     page = content / "pages" / "03-how-it-works.yaml"
-    page.write_text(page.read_text().replace("diagram: immune_check", "diagram: immune_chek"))
-    with pytest.raises(ContentFileError) as error:
-        ContentReader(content).read()
-    assert "03-how-it-works.yaml" in str(error.value) and ".figure.diagram" in str(error.value)
-    assert "There is no diagram 'immune_chek'" in str(error.value)
+    assert old in page.read_text()
+    page.write_text(page.read_text().replace(old, new, 1))
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", content_dir=content, stdout=StringIO())
+    assert "03-how-it-works.yaml" in str(error.value) and expected in str(error.value)
