@@ -12,6 +12,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from education.clinical_codes import is_icd10cm
 from education.diagrams import DIAGRAMS, diagram_choices
 
 # Plain-language guidance prefers bold to italics; no headings, embeds or raw HTML in body text.
@@ -354,6 +355,11 @@ class ClinicalCodeBlock(blocks.StructBlock):
         value = super().clean(value)
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,39}", value["code"]):
             raise _struct_error("code", "Use letters, digits, dots and hyphens only, for example C43 or C43.9.")
+        if value["system"] == "icd10cm" and not is_icd10cm(value["code"]):
+            # A shorter stem would answer codes outside its category (C4 would take C43 and C44).
+            raise _struct_error(
+                "code", "An ICD-10-CM code is a category (C43), a subcode (C43.9) or a block of categories (C00-D49)."
+            )
         return value
 
     class Meta:

@@ -2,6 +2,7 @@
 each as a small link kept under the any-change generation, so a page renders in the same few
 queries however large the site grows, and never shows a page that was unpublished or restricted."""
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from wagtail.models import Page
@@ -60,3 +61,21 @@ def related_links(page: Page, request: HttpRequest) -> list[dict]:
 def linked_page_links(page: Page, relation: str) -> list[dict]:
     """The public pages of a many-to-many on the page (a therapy's conditions, or its reverse)."""
     return cached(f"{relation}:{page.pk}", lambda: _links(getattr(page, relation).all()))
+
+
+def condition_links(page: Page) -> dict[str, list[dict]]:
+    """A condition page's two lists, read in one query: the narrower conditions under it (what a
+    hub such as the cancer page lists) and the therapy types whose `used_for` names it. Both are
+    rebuilt by the first reader after any publish, so one trip to the database serves the two."""
+
+    def build() -> dict[str, list[dict]]:
+        children = Q(path__startswith=page.path, depth=page.depth + 1)
+        listed = visible(Page.objects.filter(children | Q(pk__in=page.therapy_types.values("pk")))).order_by("path")
+        links = {"narrower_conditions": [], "therapy_types": []}
+        for linked in listed:
+            links["narrower_conditions" if linked.path.startswith(page.path) else "therapy_types"].append(
+                page_link(linked)
+            )
+        return links
+
+    return cached(f"condition-links:{page.pk}", build)

@@ -36,6 +36,8 @@ RUNNING_TEXT_DRUG_NAMES = [
     "daratumumab",
     "etanercept",
     "infliximab",
+    "linvoseltamab",
+    "pembrolizumab",
     "rituximab",
     "sipuleucel-T",
     "tebentafusp",

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from wagtail.models import Page
+
+from education.clinical_codes import Closeness, closeness
 from education.models import ConditionPage, TherapyTypePage
 from education.public import last_published, public_pages
 from portal.rate_limit import rate_limited
@@ -79,25 +82,36 @@ class InfobuttonRequest:
         return cls(CODE_SYSTEMS[oid], oid, code, display_name, language, response_type, callback)
 
 
-def _normalise(code: str) -> str:
-    return code.upper().replace(".", "")
+def pages_for_code(pages: list, system: str, code: str) -> list:
+    """The pages among `pages` that answer `code`, the most specific first.
 
-
-def code_matches(system: str, page_code: str, requested: str) -> bool:
-    """ICD-10-CM matches by hierarchy (a page coded C43 answers C43.9); other systems exactly."""
-    if system == "icd10cm":
-        return _normalise(requested).startswith(_normalise(page_code))
-    return page_code.strip().lower() == requested.strip().lower()
+    Exact code, then a parent code (the longest first: C34.1 before C34), then hubs: a page coded
+    for a block of categories (C00-D49), or a condition page above a matched one in the page tree
+    (the cancer page above the melanoma page), which is how a broad page answers a SNOMED CT code.
+    Within a rank, the deeper page first.
+    """
+    ranked = {}
+    for page in pages:
+        found = [match for page_code in page.codes_for(system) if (match := closeness(system, page_code, code))]
+        if found:
+            rank, matched = min(found, key=lambda match: (match[0], -match[1]))
+            ranked[page.pk] = (rank, -matched)
+    by_path = {page.path: page for page in pages}
+    matched_by_own_code = [page for page in pages if page.pk in ranked and ranked[page.pk][0] < Closeness.HUB]
+    for page in matched_by_own_code:
+        # The page's ancestors' paths are the leading steps of its own path (Wagtail's tree).
+        ancestors = (by_path.get(page.path[: depth * Page.steplen]) for depth in range(1, page.depth))
+        for hub in ancestors:
+            if isinstance(hub, ConditionPage) and hub.pk not in ranked:
+                ranked[hub.pk] = (Closeness.HUB, 0)
+    answering = [page for page in pages if page.pk in ranked]
+    return sorted(answering, key=lambda page: (*ranked[page.pk], -page.depth, page.path))
 
 
 def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
-    coded = public_pages(request).type(ConditionPage, TherapyTypePage).specific().order_by("path")
     if ask.code:
-        matches = [
-            page
-            for page in coded
-            if any(code_matches(ask.system, code, ask.code) for code in page.codes_for(ask.system))
-        ]
+        coded = list(public_pages(request).type(ConditionPage, TherapyTypePage).specific().order_by("path"))
+        matches = pages_for_code(coded, ask.system, ask.code)
         if matches:
             return matches
     # The name is searched as site search would search it (words only, a dozen at most): a NUL or

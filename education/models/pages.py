@@ -116,7 +116,11 @@ class ArticlePage(PortalPage):
 
 
 class ConditionPage(ClinicalCodesMixin, PortalPage):
-    """Where immunotherapy is used; lists the therapy types that name this condition."""
+    """Where immunotherapy is used; lists the therapy types that name this condition.
+
+    A broad condition (cancer) is the hub of the narrower ones under it (melanoma, lung cancer …):
+    it lists them, the breadcrumbs show the way back, and Infobutton answers the narrow page first.
+    """
 
     GROUPS = [
         ("cancer", "Cancer"),
@@ -134,8 +138,8 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
     sources_panels = PortalPage.coded_sources_panels
     search_fields = [*PortalPage.search_fields, index.FilterField("condition_group")]
 
-    parent_page_types = ["education.SectionPage"]
-    subpage_types = []
+    parent_page_types = ["education.SectionPage", "education.ConditionPage"]
+    subpage_types = ["education.ConditionPage"]
 
     class Meta:
         verbose_name = "condition page"

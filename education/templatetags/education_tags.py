@@ -14,7 +14,14 @@ from caching.page_links import resolve_links_in
 from education.glossary_marking import current_matcher, mark_terms
 from education.models import ConditionPage, FAQIndexPage, PortalSettings, TherapyTypePage
 from education.models.settings import tel_href
-from education.navigation import ancestor_links, child_links, linked_page_links, page_link, related_links
+from education.navigation import (
+    ancestor_links,
+    child_links,
+    condition_links,
+    linked_page_links,
+    page_link,
+    related_links,
+)
 from education.public import visible
 from education.structured_data import as_script, page_structured_data
 
@@ -119,17 +126,21 @@ def page_listing(page: Page) -> list[dict]:
 
 
 # What each page type lists of other pages, beside its related pages: {context name: relation}.
-# The therapy and condition pages are linked both ways through TherapyTypePage.used_for.
-LINKED_PAGES = {TherapyTypePage: {"conditions": "used_for"}, ConditionPage: {"therapy_types": "therapy_types"}}
+# The therapy and condition pages are linked both ways through TherapyTypePage.used_for (a
+# condition page reads its side with its narrower conditions, navigation.condition_links).
+LINKED_PAGES = {TherapyTypePage: {"conditions": "used_for"}}
 
 
 @register.simple_tag(takes_context=True)
 def page_listings(context, page: Page) -> str:
     """Puts the page's lists of other pages in the context (`related`, and by page type
-    `conditions` or `therapy_types`), only public pages, before the parts that show them."""
+    `conditions`, or `therapy_types` and `narrower_conditions`), only public pages, before the
+    parts that show them."""
     context["related"] = related_links(page, context.get("request"))
     for name, relation in LINKED_PAGES.get(type(page), {}).items():
         context[name] = linked_page_links(page, relation)
+    if isinstance(page, ConditionPage):
+        context.update(condition_links(page))
     return ""
 
 

@@ -46,6 +46,7 @@ PAGE_URLS = [
     "/types/",
     "/types/checkpoint-inhibitors/",
     "/where-it-is-used/cancer/",
+    "/where-it-is-used/cancer/blood-cancers/",
     "/what-is-immunotherapy/",
     "/get-help-now/",
     "/faqs/",

@@ -25,7 +25,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_therapy_and_condition_pages_live_in_hubs(self):
         self.assertAllowedParentPageTypes(TherapyTypePage, {SectionPage})
-        self.assertAllowedParentPageTypes(ConditionPage, {SectionPage})
+        self.assertAllowedParentPageTypes(ConditionPage, {SectionPage, ConditionPage})
         self.assertCanNotCreateAt(HomePage, TherapyTypePage)
         self.assertCanNotCreateAt(ArticlePage, ArticlePage)
 
@@ -43,11 +43,26 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertEqual(HomePage.max_count, 1)
 
     def test_leaf_pages_have_no_children(self):
-        for model in (ArticlePage, TherapyTypePage, ConditionPage, FAQIndexPage, GlossaryPage, ReferenceIndexPage):
+        for model in (ArticlePage, TherapyTypePage, FAQIndexPage, GlossaryPage, ReferenceIndexPage):
             self.assertAllowedSubpageTypes(model, set())
 
+    def test_a_broad_condition_is_the_hub_of_narrower_ones(self):
+        # Cancer holds melanoma, lung, bladder and blood cancers; nothing else goes under a condition.
+        self.assertAllowedSubpageTypes(ConditionPage, {ConditionPage})
+        self.assertCanCreateAt(ConditionPage, ConditionPage)
+        self.assertCanNotCreateAt(ConditionPage, ArticlePage)
+        self.assertCanNotCreateAt(ConditionPage, TherapyTypePage)
+
     def test_loaded_pages_are_routable_and_renderable(self):
-        for path in ["/", "/types/", "/types/cytokines/", "/where-it-is-used/cancer/", "/faqs/", "/glossary/"]:
+        for path in [
+            "/",
+            "/types/",
+            "/types/cytokines/",
+            "/where-it-is-used/cancer/",
+            "/where-it-is-used/cancer/melanoma-and-skin-cancers/",
+            "/faqs/",
+            "/glossary/",
+        ]:
             page = page_at(path)
             self.assertPageIsRoutable(page)
             self.assertPageIsRenderable(page)
