@@ -33,6 +33,8 @@ PAGE_TYPES = {
 }
 CONDITION_GROUPS = ("cancer", "autoimmune", "infection")
 CODE_SYSTEMS = ("icd10cm", "snomed", "rxnorm", "loinc")
+# The site settings that choose a page, given in site.yaml as the page's path.
+CHOSEN_PAGE_SETTINGS = ("help_page", "alert_card_page", "clinician_page")
 
 
 class ContentFileError(Exception):
@@ -292,7 +294,7 @@ class ContentReader:
             "care_team_phone": fields.text("care_team_phone", required=False, max_length=40),
             "emergency_number": fields.text("emergency_number", max_length=20),
             "standard_note": fields.text("standard_note", max_length=600),
-            "help_page": fields.text("help_page", required=False),
+            **{name: fields.text(name, required=False) for name in CHOSEN_PAGE_SETTINGS},
         }
         fields.finish()
         return Entry(source, 1, data)
@@ -576,6 +578,12 @@ class PageReader:
         }
         fields.finish()
         return result
+
+    def block_alert_card(self, value: Any, name: str, line: int) -> None:
+        # Its words are fixed and its numbers come from site.yaml: a file only places it.
+        if value not in (None, {}):
+            raise ContentFileError(self.source, line, name, "the alert card takes no value; write 'alert_card: {}'")
+        return None
 
     def block_stored_data(self, value: Any, name: str, line: int) -> dict:
         # The rows come from the site itself (operations/retention.py); a file gives the caption only.

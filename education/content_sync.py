@@ -13,7 +13,15 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from education import models as content_models
-from education.content_files import PAGE_TYPES, ContentFileError, ContentSet, Entry, Markdown, PageSpec
+from education.content_files import (
+    CHOSEN_PAGE_SETTINGS,
+    PAGE_TYPES,
+    ContentFileError,
+    ContentSet,
+    Entry,
+    Markdown,
+    PageSpec,
+)
 from education.markdown_text import MarkdownError, markdown_to_richtext
 from education.models.snippets import ReviewedSnippet
 
@@ -338,13 +346,15 @@ class ContentSync:
         site = Site.objects.get(is_default_site=True)
         settings = content_models.PortalSettings.for_site(site)
         data = dict(entry.data)
-        help_path = data.pop("help_page")
+        chosen_paths = {name: data.pop(name) for name in CHOSEN_PAGE_SETTINGS}
         for name, value in data.items():
             setattr(settings, name, value)
-        if help_path:
-            settings.help_page = self.pages_by_path.get(help_path) or _page_at(help_path)
-            if settings.help_page is None:
-                raise ContentFileError(entry.source, None, "help_page", f"no page at {help_path}")
+        for name, path in chosen_paths.items():
+            if path:
+                page = self.pages_by_path.get(path) or _page_at(path)
+                if page is None:
+                    raise ContentFileError(entry.source, None, name, f"no page at {path}")
+                setattr(settings, name, page)
         settings.save()
         self.report.updated.append("site settings")
         self._remember(entry.source, entry.digest, settings.pk)

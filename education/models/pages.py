@@ -57,6 +57,12 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
             ]
         )
 
+    @property
+    def holds_alert_card(self) -> bool:
+        """Whether the body has the printable alert card. That page asks the reader to write their
+        name, on paper: it offers no text box beside it where they might type it instead."""
+        return any(block.block_type == "alert_card" for block in self.body)
+
     def get_view_restrictions(self):
         # Wagtail checks these before it serves a page: decided where every channel decides.
         return view_restrictions(self)

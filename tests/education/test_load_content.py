@@ -146,6 +146,18 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "](/how-it-wrks/)",
             "the link '/how-it-wrks/' does not point to a page of the site",
         ),
+        (
+            "pages/26-alert-card.yaml",
+            "alert_card: {}",
+            "alert_card: {text: My own words}",
+            "line 31, field 'body[6].alert_card': the alert card takes no value",
+        ),
+        (
+            "site.yaml",
+            "clinician_page: /alert-card/for-clinicians/",
+            "clinician_page: /alert-card/for-doctors/",
+            "field 'clinician_page': no page at /alert-card/for-doctors/",
+        ),
         ("glossary.yaml", "slug: t-cell\n", "slug: antigen\n", "glossary.yaml"),
     ],
 )
