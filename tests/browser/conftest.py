@@ -48,6 +48,8 @@ PAGE_URLS = [
     "/where-it-is-used/cancer/",
     "/what-is-immunotherapy/",
     "/get-help-now/",
+    "/alert-card/",
+    "/alert-card/for-clinicians/",
     "/faqs/",
     "/glossary/",
     "/references/",
