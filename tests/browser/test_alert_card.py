@@ -1,13 +1,13 @@
 """The alert card in Chromium: accessible on screen at desktop and phone widths, printed from a
-real browser onto one A4 or US Letter sheet with both sides at the size of a bank card; and the
-page-not-found page, which must not scroll sideways on a small phone."""
+real browser onto one A4 or US Letter sheet with both sides at the size of a bank card."""
 
 import re
 
 import pytest
 
-from .conftest import AXE_JS, NOT_FOUND_URL
+from .conftest import AXE_JS
 from .test_accessibility import AXE_RUN, AXE_TAGS, describe
+from .test_layout import SCROLLS_SIDEWAYS
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,6 @@ PRINTED = """() => {
         client: document.documentElement.clientWidth,
     };
 }"""
-SCROLLS_SIDEWAYS = "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 
 def pdf_pages(pdf: bytes) -> tuple[int, list[tuple[float, float]]]:
@@ -87,15 +86,3 @@ def test_printed_the_card_alone_at_bank_card_size_with_its_marks(portal_server, 
     assert printed["sheet"] == pytest.approx([2 * side[0], side[1]], abs=0.5)
     assert printed["marks"] == 4
     assert printed["otherContent"] == []
-
-
-def test_the_page_not_found_does_not_scroll_sideways_on_a_small_phone(portal_server, new_page):
-    page = new_page(width=320, height=640)
-    assert page.goto(portal_server + NOT_FOUND_URL).status == 404
-    assert not page.evaluate(SCROLLS_SIDEWAYS)
-    # The measure catches a page that does.
-    page.evaluate(
-        "() => { const wide = document.createElement('div'); wide.style.width = '400px';"
-        " wide.style.height = '1px'; document.querySelector('main').append(wide); }"
-    )
-    assert page.evaluate(SCROLLS_SIDEWAYS)
