@@ -238,6 +238,11 @@ def clinician_note(context) -> dict[str, str]:
     }
 
 
+def _origin(request) -> str:
+    """The scheme and host a request used: part of the key of any kept part holding full addresses."""
+    return f"{request.scheme}://{request.get_host()}" if request else ""
+
+
 class PageFragmentNode(template.Node):
     def __init__(self, nodelist, name: str):
         self.nodelist, self.name = nodelist, name
@@ -251,8 +256,8 @@ class PageFragmentNode(template.Node):
         page, request = context.get("page"), context.get("request")
         if page is None or page.pk is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the host used.
-        host = request.get_host() if request else ""
+        # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the origin used.
+        host = _origin(request)
         key = f"{self.name}:{page.pk}:{'embed' if context.get('embed') else 'page'}:{host}"
         return mark_safe(cached_in_worker(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
 
@@ -283,7 +288,7 @@ class BodyFragmentNode(template.Node):
         if revision is None or page.alias_of_id or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         shown = repr([context.get(name) for name in self.depends_on]).encode()
-        host = request.get_host() if request else ""
+        host = _origin(request)  # the alert card's QR code holds a full address
         key = (
             f"body:{page.pk}:{revision}:{'embed' if context.get('embed') else 'page'}:{host}:"
             f"{hashlib.sha256(shown).hexdigest()[:16]}"

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 CARD_URL = "/alert-card/"
 CLINICIANS_URL = "/alert-card/for-clinicians/"
 CARD = re.compile(r'<div class="alert-card".*?<p class="alert-card__how">', re.DOTALL)
-QR_PATH = re.compile(r'<path[^>]* d="([^"]+)"')
+QR_PATH = re.compile(r'<path class="qrline"[^>]* d="([^"]+)"')
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
@@ -106,6 +106,14 @@ def test_the_qr_code_opens_the_clinicians_page(client):
     assert QR_PATH.search(card).group(1) != expected_qr_path(f"http://testserver{CARD_URL}")
     assert f'href="{url}"' in card
     assert client.get(CLINICIANS_URL).status_code == 200
+
+
+def test_a_card_read_over_https_is_never_given_the_http_address(client):
+    card_html(client.get(CARD_URL))  # kept first for http
+    card = card_html(client.get(CARD_URL, secure=True))
+    url = f"https://testserver{CLINICIANS_URL}"
+    assert QR_PATH.search(card).group(1) == expected_qr_path(url)
+    assert f'href="{url}"' in card
 
 
 @pytest.mark.usefixtures("prefixed")
