@@ -299,6 +299,24 @@ class StoredDataBlock(blocks.StructBlock):
         preview_value = {"caption": "What we store and for how long"}
 
 
+class AlertCardBlock(blocks.StaticBlock):
+    """The wallet-sized alert card a patient prints, fills in by hand and shows to any doctor or
+    emergency team. Its wording is fixed in its template, each sentence traced there to the content
+    brief; the organisation, phone numbers and the QR code's page come from the site settings, so
+    editors place the card but do not write it. It has no form: the site stores nothing about
+    the person who carries it."""
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/alert_card_block.html"
+        label = "Printable alert card"
+        admin_text = (
+            "The printable alert card. Its organisation, phone numbers and QR code come from the "
+            "Portal settings; its wording is fixed."
+        )
+        description = "A wallet-sized card to print, cut out and fold, filled in from the site settings."
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = blocks.RichTextBlock(
@@ -319,6 +337,11 @@ class BodyBlock(blocks.StreamBlock):
     faqs = FAQListBlock(label="FAQs")
     sources = SourcesBlock()
     stored_data = StoredDataBlock()
+    alert_card = AlertCardBlock()
+
+    class Meta:
+        # A page prints one card.
+        block_counts = {"alert_card": {"max_num": 1}}
 
 
 class MedicineBlock(blocks.StructBlock):

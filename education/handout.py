@@ -1,24 +1,17 @@
 """A one-page printable handout for any public page, with a QR code back to the live page."""
 
-import segno
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from caching.wagtail_lookups import page_for_path
 from education.models.pages import PortalPage
 from education.public import is_public
+from education.qr_code import qr_code_svg
 
 # What a handout keeps: the blocks a patient acts on, and the diagrams that explain them, not the
 # whole article.
 HANDOUT_BLOCKS = {"key_points", "figure", "urgent", "symptom_table", "do_dont"}
-
-
-def qr_code_svg(url: str, label: str) -> str:
-    """An inline SVG QR code, made on the server: no image request, no outside service."""
-    return mark_safe(segno.make_qr(url, error="m").svg_inline(scale=3, title=label, dark="#000", light="#fff"))  # noqa: S308
 
 
 def handout_blocks(page: PortalPage) -> list:

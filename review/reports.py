@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
+from education.page_text import AIM_GRADE, CEILING_GRADE
 from portal.spreadsheets import FormulaSafeExportMixin
 
 from .link_check import find_broken_links
@@ -131,7 +132,7 @@ class ReadabilityReportView(FormulaSafeExportMixin, ReportView):
         Column("fk_grade", label="Flesch-Kincaid grade"),
         Column("smog", label="SMOG grade"),
         Column("words", label="Words"),
-        Column("verdict", label="Against the target (grade 8, aim 6)"),
+        Column("verdict", label=f"Against the target (grade {CEILING_GRADE}, aim {AIM_GRADE})"),
         Column("plainer_word_count", label="Words with a plainer alternative"),
     ]
     list_export = ["title", "page_type", "full_url", "fk_grade", "smog", "words", "verdict", "plainer_words"]

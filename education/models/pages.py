@@ -57,6 +57,14 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
             ]
         )
 
+    @property
+    def holds_alert_card(self) -> bool:
+        """Whether the body has the printable alert card. That page asks the reader to write their
+        name, on paper: it offers no text box beside it where they might type it instead."""
+        # The stored block types only: iterating the body would load every snippet it chooses,
+        # a query for each kind on every render, where the rendered body is a kept fragment.
+        return any(block["type"] == "alert_card" for block in self.body.raw_data)
+
     def get_view_restrictions(self):
         # Wagtail checks these before it serves a page: decided where every channel decides.
         return view_restrictions(self)

@@ -49,6 +49,13 @@ class PortalSettings(BaseSiteSetting):
         help_text="The note on every page that this information does not replace the care team's advice.",
     )
     help_page = chosen_page("The 'Get help now' page that the header links to from every page.")
+    alert_card_page = chosen_page(
+        "The page with the printable alert card, linked from every therapy page. Empty: no link."
+    )
+    clinician_page = chosen_page(
+        "The short page for doctors and emergency teams that the alert card's QR code opens. "
+        "Empty: the card has no QR code."
+    )
     privacy_page = chosen_page(
         "The privacy notice, linked from the footer of every page and every embed. "
         "Empty: the top-level page at /privacy/."
@@ -71,6 +78,7 @@ class PortalSettings(BaseSiteSetting):
         ),
         FieldPanel("standard_note"),
         FieldPanel("help_page"),
+        MultiFieldPanel([FieldPanel("alert_card_page"), FieldPanel("clinician_page")], heading="Alert card"),
         MultiFieldPanel([FieldPanel("privacy_page"), FieldPanel("accessibility_page")], heading="Footer links"),
     ]
 

@@ -23,6 +23,7 @@ from education.navigation import (
     related_links,
 )
 from education.public import visible
+from education.qr_code import qr_code_svg
 from education.structured_data import as_script, page_structured_data
 
 register = template.Library()
@@ -205,19 +206,52 @@ def cut_trailing_stop(text: str) -> str:
     return text.rstrip().rstrip(".")
 
 
-@register.simple_tag(takes_context=True)
-def help_page_url(context) -> str:
-    """The 'Get help now' page's address, from site settings, cached like the menus."""
+def _chosen_page_url(context, field: str) -> str:
+    """The address of the page a PortalSettings field chooses, if it is public; cached like the menus."""
     request = context.get("request")
     portal = PortalSettings.for_request(request) if request else None
-    if portal is None or not portal.help_page_id:
+    page_id = getattr(portal, f"{field}_id", None)
+    if not page_id:
         return ""
 
     def build() -> str:
-        page = visible(Page.objects.filter(pk=portal.help_page_id)).first()
+        page = visible(Page.objects.filter(pk=page_id)).first()
         return page_link(page)["url"] if page else ""
 
-    return cached(f"help-url:{portal.help_page_id}", build)
+    return cached(f"chosen-page-url:{page_id}", build)
+
+
+@register.simple_tag(takes_context=True)
+def help_page_url(context) -> str:
+    """The 'Get help now' page's address, from site settings."""
+    return _chosen_page_url(context, "help_page")
+
+
+@register.simple_tag(takes_context=True)
+def alert_card_url(context) -> str:
+    """The address of the page with the printable alert card, from site settings."""
+    return _chosen_page_url(context, "alert_card_page")
+
+
+@register.simple_tag(takes_context=True)
+def clinician_note(context) -> dict[str, str]:
+    """What the alert card needs to send a doctor to the clinicians' page: its full address (the
+    card is read on paper, away from the site) and a QR code for it. Empty when the settings name
+    no such page or it is not public."""
+    url = _chosen_page_url(context, "clinician_page")
+    if not url:
+        return {}
+    absolute = context["request"].build_absolute_uri(url)
+    return {
+        "url": absolute,
+        "shown_url": absolute.split("://", 1)[-1],
+        "qr_code": qr_code_svg(absolute, "QR code: the note for doctors and emergency teams", sized_by_css=True),
+    }
+
+
+def _origin(request) -> str:
+    """The scheme and host a request used: part of the key of any kept part holding full addresses."""
+    return f"{request.scheme}://{request.get_host()}" if request else ""
 
 
 class PageFragmentNode(template.Node):
@@ -233,8 +267,8 @@ class PageFragmentNode(template.Node):
         page, request = context.get("page"), context.get("request")
         if page is None or page.pk is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the host used.
-        host = request.get_host() if request else ""
+        # Absolute URLs in it (canonical link, JSON-LD, embed footer) depend on the origin used.
+        host = _origin(request)
         key = f"{self.name}:{page.pk}:{'embed' if context.get('embed') else 'page'}:{host}"
         return mark_safe(cached_in_worker(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered template output)
 
@@ -265,7 +299,7 @@ class BodyFragmentNode(template.Node):
         if revision is None or page.alias_of_id or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         shown = repr([context.get(name) for name in self.depends_on]).encode()
-        host = request.get_host() if request else ""
+        host = _origin(request)  # the alert card's QR code holds a full address
         key = (
             f"body:{page.pk}:{revision}:{'embed' if context.get('embed') else 'page'}:{host}:"
             f"{hashlib.sha256(shown).hexdigest()[:16]}"

@@ -49,6 +49,8 @@ PAGE_URLS = [
     "/where-it-is-used/cancer/blood-cancers/",
     "/what-is-immunotherapy/",
     "/get-help-now/",
+    "/alert-card/",
+    "/alert-card/for-clinicians/",
     "/faqs/",
     "/glossary/",
     "/references/",

@@ -86,6 +86,22 @@ def test_no_horizontal_scrolling_at_320px(portal_server, new_page, path):
     )
 
 
+# Sideways scrolling as the reader meets it: the page wider than the part of the window it shows.
+SCROLLS_SIDEWAYS = "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+def test_the_page_not_found_does_not_scroll_sideways_on_a_small_phone(portal_server, new_page):
+    page = new_page(width=320, height=640)
+    assert page.goto(portal_server + NOT_FOUND_URL).status == 404
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    # The measure catches a page that does.
+    page.evaluate(
+        "() => { const wide = document.createElement('div'); wide.style.width = '400px';"
+        " wide.style.height = '1px'; document.querySelector('main').append(wide); }"
+    )
+    assert page.evaluate(SCROLLS_SIDEWAYS)
+
+
 def test_skip_link_is_first_and_moves_focus_to_main(portal_server, new_page):
     page = new_page()
     page.goto(portal_server + THERAPY_URL)

@@ -535,7 +535,9 @@ def test_nothing_that_says_call_at_once_is_shown_at_a_slower_level():
     slow = {"same_day", "contact_team"}
     said_slowly = []
     for page in Page.objects.live().specific():
-        for block in getattr(page, "body", None) or []:
+        # A therapy page's serious side effects are callouts too.
+        streams = [getattr(page, "body", None) or [], getattr(page, "serious_side_effects", None) or []]
+        for block in (block for stream in streams for block in stream):
             if block.block_type == "urgent" and block.value["level"] in slow:
                 words = f"{block.value['heading']} {block.value['text'].source}"
                 said_slowly += [f"{page.url_path}: {block.value['heading']}"] if AT_ONCE.search(words) else []

@@ -202,8 +202,8 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
         ),
         (
             "pages/05-checkpoint-inhibitors.yaml",
-            "used_for: [/where-it-is-used/cancer/]",
-            "used_for: [/types/]",
+            "used_for: [/where-it-is-used/cancer/,",
+            "used_for: [/types/, /where-it-is-used/cancer/,",
             "field 'used_for[0]': /types/ is not a condition page",
         ),
         (
@@ -219,6 +219,18 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "field 'last_reviewed': a content file cannot record a clinical review",
         ),
         ("pages/19-supporting-someone.yaml", "type: article", "type: leaflet", "'leaflet' is not one of article,"),
+        (
+            "pages/30-alert-card.yaml",
+            "alert_card: {}",
+            "alert_card: {text: My own words}",
+            "30-alert-card.yaml, line 31, field 'body[6].alert_card': this block's words are fixed and it takes no value",
+        ),
+        (
+            "site.yaml",
+            "clinician_page: /alert-card/for-clinicians/",
+            "clinician_page: /alert-card/for-doctors/",
+            "field 'clinician_page': no page at /alert-card/for-doctors/",
+        ),
     ],
 )
 def test_malformed_file_stops_with_file_line_and_field(content_dir, name, old, new, expected):
