@@ -15,7 +15,8 @@ HANDOUT_BLOCKS = {"key_points", "figure", "urgent", "symptom_table", "do_dont"}
 
 
 def handout_blocks(page: PortalPage) -> list:
-    streams = [page.body, getattr(page, "serious_side_effects", [])]
+    # The body's key points lead; a therapy page's diagram and serious side effects follow.
+    streams = [page.body, getattr(page, "how_it_works_figure", []), getattr(page, "serious_side_effects", [])]
     return [block for stream in streams for block in stream if block.block_type in HANDOUT_BLOCKS]
 
 

@@ -95,6 +95,7 @@ def _therapy_lines(page: TherapyTypePage) -> list[str]:
         medicines.append(f"{medicine['generic_name']}{brand}{note}")
     return [
         richtext_lines(page.how_it_works),
+        *_stream_lines(page.how_it_works_figure),
         *medicines,
         richtext_lines(page.how_given),
         richtext_lines(page.common_side_effects),

@@ -35,6 +35,7 @@ FIELDS: dict[type, list[APIField]] = {
     TherapyTypePage: [
         *EVERY_PAGE,
         APIField("how_it_works"),
+        APIField("how_it_works_figure", serializer=RenderedStreamField()),
         APIField("how_given"),
         APIField("used_for", serializer=VisiblePagesField()),
         APIField("common_side_effects"),

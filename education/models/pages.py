@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
-from education.blocks import RICH_TEXT_FEATURES, BodyBlock, MedicineBlock
+from education.blocks import RICH_TEXT_FEATURES, BodyBlock, FigureBlock, MedicineBlock
 from education.panels import EmbedCodePanel
 from education.public import view_restrictions, visible
 
@@ -157,6 +157,13 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
     """One type of immunotherapy, in the sections a patient scans for."""
 
     how_it_works = RichTextField(features=RICH_TEXT_FEATURES)
+    how_it_works_figure = StreamField(
+        [("figure", FigureBlock())],
+        blank=True,
+        max_num=1,
+        verbose_name="how it works: diagram",
+        help_text="A diagram from the site's own set, shown under 'How it works'.",
+    )
     how_given = RichTextField("how it is given", features=RICH_TEXT_FEATURES)
     used_for = ParentalManyToManyField(
         "education.ConditionPage",
@@ -185,6 +192,7 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
         *Page.content_panels,
         SummaryMixin.summary_panel,
         FieldPanel("how_it_works"),
+        FieldPanel("how_it_works_figure"),
         FieldPanel("medicines"),
         FieldPanel("how_given"),
         FieldPanel("used_for", widget=forms.CheckboxSelectMultiple),
@@ -197,6 +205,7 @@ class TherapyTypePage(ClinicalCodesMixin, PortalPage):
     search_fields = [
         *PortalPage.search_fields,
         index.SearchField("how_it_works"),
+        index.SearchField("how_it_works_figure"),
         index.SearchField("how_given"),
         index.SearchField("common_side_effects"),
         index.SearchField("serious_side_effects"),

@@ -70,6 +70,7 @@ class AdminEditingTests(WagtailPageTestCase):
         data.update(
             {
                 "how_it_works": rich_text("<p>A changed virus infects cancer cells.</p>"),
+                "how_it_works_figure": streamfield([]),
                 "how_given": rich_text("<p>An injection into the tumour.</p>"),
                 "common_side_effects": rich_text("<p>Flu-like feelings.</p>"),
                 "serious_side_effects": streamfield(

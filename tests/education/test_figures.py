@@ -270,7 +270,8 @@ def test_handout_prints_the_diagram(client, path, key, label):
 @pytest.mark.parametrize(("path", "key", "label"), PAGES_WITH_DIAGRAMS)
 def test_page_cites_the_sources_of_its_diagram(path, key, label):
     page = page_at(path)
-    assert [block.value["diagram"] for block in page.body if block.block_type == "figure"] == [key]
+    streams = [page.body, getattr(page, "how_it_works_figure", [])]
+    assert [block.value["diagram"] for stream in streams for block in stream if block.block_type == "figure"] == [key]
     missing = set(DIAGRAMS[key].sources) - {reference.key for reference in page.cited_references}
     assert not missing, f"{path} shows {key} but does not cite {missing}"
 
