@@ -228,9 +228,22 @@ SEED_COVERAGE = [
 ]
 
 
-def test_every_seed_point_is_in_the_coverage_table():
-    expected = {f"S{n}" for n in range(1, 23) if n != 2} | {"S2a", "S2b", "S2c"}
-    assert {seed for seed, _, _ in SEED_COVERAGE} == expected
+SEED_INVENTORY = Path(__file__).resolve().parents[2] / "docs" / "seed-inventory.md"
+
+
+def seed_inventory() -> dict[str, set[str]]:
+    """Each seed point in the product's inventory (docs/seed-inventory.md), with its pages."""
+    rows = re.findall(r"^\| (S\d+[a-z]?) \|[^|\n]*\|([^|\n]*)\|$", SEED_INVENTORY.read_text(), re.MULTILINE)
+    return {seed: set(re.findall(r"`(/[^`]*)`", pages)) for seed, pages in rows}
+
+
+def test_every_seed_point_in_the_inventory_is_checked_on_a_page_it_names(live_paths):
+    inventory = seed_inventory()
+    assert {seed for seed, _, _ in SEED_COVERAGE} == set(inventory)
+    elsewhere = [f"{seed} on {path}" for seed, path, _ in SEED_COVERAGE if path not in inventory[seed]]
+    assert elsewhere == [], "checked on a page the inventory does not give the point"
+    named = set().union(*inventory.values())
+    assert named - set(live_paths) == set(), "the inventory names pages the site does not have"
 
 
 @pytest.mark.parametrize(
