@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -66,7 +67,7 @@ def test_the_edit_forms_publish_is_refused_and_the_draft_kept(article, who, publ
     user = publisher if who == "publisher" else admin_user
     response = edit_article(user, article, ["Unreviewed advice."], **{"action-publish": "1"})
     assert response.status_code == 302 and response.url == edit_url(article)
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("not been signed off by a clinical reviewer" in message for message in messages)
     page = fresh(article)
     assert page.live_revision_id == article.live_revision_id
@@ -121,7 +122,7 @@ def test_bulk_publish_with_a_draft_below_that_never_had_a_revision_is_refused(ar
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
     response = client_for(publisher).post(f"{url}?id={article.pk}", {"include_descendants": "on"})
     assert response.status_code == 302
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Nothing was published:" in message and "Below" in message for message in messages), messages
     assert not Page.objects.get(slug="below").live
     assert "Checked change." not in live_text(article)  # nothing at all was published

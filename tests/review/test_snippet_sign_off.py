@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -123,7 +124,7 @@ def test_publishing_from_the_edit_form_keeps_a_draft(faq, who, publisher, admin_
     user = publisher if who == "publisher" else admin_user
     response = client_for(user).post(snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-publish": "1"}))
     assert response.status_code == 302
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Saved as a draft, not published" in message for message in messages)
     kept = fresh(faq)
     assert kept.live_revision_id == faq.live_revision_id and NEW_ANSWER not in kept.answer
@@ -254,7 +255,7 @@ def test_an_urgent_faq_correction_publishes_records_and_alerts_until_signed_off(
     refused = client_for(admin_user).post(
         snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-publish": "1"})
     )
-    assert any(url in str(message) for message in refused.wsgi_request._messages)
+    assert any(url in str(message) for message in get_messages(refused.wsgi_request))
     reason = "The answer gives a wrong phone number and patients are calling it."
     assert client_for(admin_user).post(url, {"reason": reason}).status_code == 302
     assert what_patients_read()["FAQ page"]
