@@ -77,6 +77,26 @@ class KeyPointsBlockFactory(wagtail_factories.StructBlockFactory):
         model = blocks.KeyPointsBlock
 
 
+class FAQListBlockFactory(wagtail_factories.StructBlockFactory):
+    """Shared questions in a page: `body__0__faqs__faqs=[faq, …]`."""
+
+    heading = "Common questions"
+    faqs = factory.LazyFunction(list)
+
+    class Meta:
+        model = blocks.FAQListBlock
+
+
+class SourcesBlockFactory(wagtail_factories.StructBlockFactory):
+    """Sources for a section: `body__0__sources__references=[reference, …]`."""
+
+    heading = "Sources for this section"
+    references = factory.LazyFunction(list)
+
+    class Meta:
+        model = blocks.SourcesBlock
+
+
 class BodyBlockFactory(wagtail_factories.StreamBlockFactory):
     """The page body: `body__0__heading__text="…"`, `body__1__text__value="<p>…</p>"`."""
 
@@ -84,6 +104,8 @@ class BodyBlockFactory(wagtail_factories.StreamBlockFactory):
     text = factory.SubFactory(RichTextBlockFactory)
     urgent = factory.SubFactory(UrgencyCalloutBlockFactory)
     key_points = factory.SubFactory(KeyPointsBlockFactory)
+    faqs = factory.SubFactory(FAQListBlockFactory)
+    sources = factory.SubFactory(SourcesBlockFactory)
 
     class Meta:
         model = blocks.BodyBlock
