@@ -29,11 +29,11 @@ from education.models import (
     GlossaryPage,
     GlossaryTerm,
     HomePage,
+    Reference,
     ReferenceIndexPage,
     SectionPage,
     TherapyTypePage,
 )
-from education.models import Reference as ReferenceModel
 
 # Blocks
 
@@ -159,7 +159,7 @@ class ReferenceFactory(ReviewedSnippetFactory):
     pmid = factory.Sequence(lambda n: str(90000000 + n))
 
     class Meta:
-        model = ReferenceModel
+        model = Reference
 
 
 class GlossaryTermFactory(ReviewedSnippetFactory):
@@ -194,7 +194,8 @@ class FAQFactory(ReviewedSnippetFactory):
 
 
 def default_home() -> HomePage:
-    """The site's home page, which the loaded site always has: pages go under it unless told."""
+    """The site's home page, which the loaded site always has: pages go under it unless told. (A
+    site has one home page, so there is no factory for a second.)"""
     return Site.objects.get(is_default_site=True).root_page.specific
 
 
@@ -260,15 +261,6 @@ class TherapyTypePageFactory(PortalPageFactory):
         if create and conditions:
             page.used_for = conditions
             page.save_revision().publish()
-
-
-class HomePageFactory(PortalPageFactory):
-    """A second home page, for a second site; the loaded site already has its own."""
-
-    intro = "<p>What this test site is about.</p>"
-
-    class Meta:
-        model = HomePage
 
 
 class FAQIndexPageFactory(PortalPageFactory):
