@@ -163,26 +163,6 @@ def test_reading_level(path):
         assert grade <= MAX_URGENT_FK_GRADE, f"urgent callout at FK grade {grade}:\n{callout}"
 
 
-def test_page_text_holds_every_kind_of_field():
-    page = page_at("/types/checkpoint-inhibitors/")
-    text = page_text(page)
-    for words in [
-        "take the brakes off your immune cells",  # summary
-        "Most of these drugs block PD-1",  # how it works (rich text)
-        "pembrolizumab (Keytruda): Blocks PD-1.",  # medicines
-        "A visit for the drip often takes less than 2 hours.",  # how it is given
-        "aches in your joints or muscles",  # common side effects
-        "Call the emergency number now if you have\nchest pain\n",  # urgent callout, an item a line
-        "Yellow skin or eyes, or dark pee the colour of tea",  # symptom table cell
-        "Will I get an alert card to carry?",  # questions
-        "I have an autoimmune disease. Can I have a checkpoint inhibitor?",  # inline FAQ
-        "Checkpoint inhibitors are the most common type of immunotherapy.",  # key points
-    ]:
-        assert words in text
-    assert page.title not in text.splitlines()
-    assert "Immunotherapy is a group of treatments" in page_text(page_at("/"))  # the home intro
-
-
 AT_ONCE = re.compile(r"\b(at once|right away|now|immediately)\b", re.IGNORECASE)
 
 
