@@ -28,7 +28,7 @@ DAY = 24 * 3600
 POLICY_LINKS = {"/privacy/": "Privacy notice", "/accessibility/": "Accessibility statement"}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def pages():
     """A therapy page in its hub, to carry the footers, and a page that could be the privacy notice."""
     factories.TherapyTypePageFactory(
@@ -65,7 +65,7 @@ def how_long(html: str, what_starts: str) -> str:
 @pytest.mark.parametrize(
     "path", ["/", "/widget-treatments/widget-therapy/", "/privacy/", "/search/?q=fatigue", "/a-z/"]
 )
-def test_every_site_footer_links_both_pages_once(client, path):
+def test_every_site_footer_links_both_pages_once(client, pages, path):
     html = client.get(path).content.decode()
     links = links_in(footer(html, "site-footer"))
     assert {href: links.get(href) for href in POLICY_LINKS} == POLICY_LINKS
@@ -77,13 +77,13 @@ def test_the_home_page_lists_them_in_its_footer_only(client):
     assert html.count('href="/privacy/"') == html.count('href="/accessibility/"') == 1
 
 
-def test_the_embed_footer_links_both_pages_in_a_new_tab(client):
+def test_the_embed_footer_links_both_pages_in_a_new_tab(client, pages):
     html = footer(client.get("/embed/widget-treatments/widget-therapy/").content.decode(), "embed-footer")
     for path, title in POLICY_LINKS.items():
         assert re.search(rf'<a href="http://testserver{path}" target="_blank" rel="noopener">{title}<', html)
 
 
-def test_a_page_that_is_not_public_is_not_linked(client):
+def test_a_page_that_is_not_public_is_not_linked(client, pages):
     page_at("/privacy/").unpublish()
     for path in ("/widget-treatments/widget-therapy/", "/embed/widget-treatments/widget-therapy/"):
         html = client.get(path).content.decode()
@@ -91,7 +91,7 @@ def test_a_page_that_is_not_public_is_not_linked(client):
         assert "/accessibility/" in html
 
 
-def test_the_portal_settings_can_name_another_page(client, site):
+def test_the_portal_settings_can_name_another_page(client, site, pages):
     PortalSettings.objects.filter(site=site).update(privacy_page=page_at("/widget-about/"))
     links = links_in(footer(client.get("/widget-treatments/widget-therapy/").content.decode(), "site-footer"))
     assert links["/widget-about/"] == "Widget about"
@@ -205,7 +205,7 @@ def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
 # --- What the notice promises -----------------------------------------------------------------
 
 
-def test_readers_get_no_cookies(client):
+def test_readers_get_no_cookies(client, pages):
     """The notice says the public pages set no cookies: not a page, a search, an embed, a handout,
     the API, the feed, or sending feedback."""
     page = page_at("/widget-treatments/widget-therapy/")
