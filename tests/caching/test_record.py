@@ -17,11 +17,24 @@ from caching.watched import ADDRESS_PAGE_COLUMNS, DRAFT_ONLY_PAGE_COLUMNS, page_
 from education.models import FAQ, GlossaryTerm, PortalSettings, Reference, TherapyTypePage
 from integrations.models import EmbedSettings
 from search.models import SearchSynonym
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
 NOTHING, ANY_ONLY, BOTH = "nothing", "any change only", "both"
+
+
+@pytest.fixture(autouse=True)
+def content():
+    """A therapy page used for a condition, in two hubs, an article, and one of each snippet."""
+    types = factories.SectionPageFactory(title="Widget types")
+    uses = factories.SectionPageFactory(title="Widget uses")
+    disease = factories.ConditionPageFactory(parent=uses, title="Widget disease")
+    factories.TherapyTypePageFactory(parent=types, title="Widget cytokines", used_for=[disease])
+    factories.ArticlePageFactory(title="Widget aftercare")
+    factories.GlossaryTermFactory(term="Widget cell")
+    factories.FAQFactory(references=[factories.ReferenceFactory()])
 
 
 def moved(change) -> str:
@@ -47,18 +60,18 @@ def publish(path: str, **changes):
 
 
 def test_republishing_a_pages_own_text_moves_only_the_any_change_generation():
-    assert moved(publish("/types/cytokines/", title="Cytokines (new)")) == ANY_ONLY
+    assert moved(publish("/widget-types/widget-cytokines/", title="Widget cytokines (new)")) == ANY_ONLY
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        publish("/types/cytokines/", slug="cytokine-therapy"),
-        lambda: page_at("/types/cytokines/").unpublish(),
-        lambda: page_at("/types/cytokines/").move(page_at("/where-it-is-used/"), pos="last-child"),
-        lambda: page_at("/after-treatment/").delete(),
-        lambda: page_at("/types/cytokines/").copy(update_attrs={"slug": "cytokines-copy"}),
-        lambda: page_at("/types/cytokines/").create_alias(update_slug="cytokines-alias"),
+        publish("/widget-types/widget-cytokines/", slug="widget-cytokine-therapy"),
+        lambda: page_at("/widget-types/widget-cytokines/").unpublish(),
+        lambda: page_at("/widget-types/widget-cytokines/").move(page_at("/widget-uses/"), pos="last-child"),
+        lambda: page_at("/widget-aftercare/").delete(),
+        lambda: page_at("/widget-types/widget-cytokines/").copy(update_attrs={"slug": "widget-cytokines-copy"}),
+        lambda: page_at("/widget-types/widget-cytokines/").create_alias(update_slug="widget-cytokines-alias"),
     ],
     ids=["new address", "unpublish", "move", "delete", "copy", "alias"],
 )
@@ -71,7 +84,7 @@ def test_the_home_pages_own_text_moves_both_as_it_is_kept_with_its_site():
 
 
 def test_saving_a_draft_or_locking_a_page_moves_nothing():
-    page = page_at("/types/cytokines/")
+    page = page_at("/widget-types/widget-cytokines/")
     page.title = "A draft title"
     assert moved(page.save_revision) == NOTHING
     assert moved(lambda: Page.objects.filter(pk=page.pk).update(locked=True)) == NOTHING
@@ -79,7 +92,7 @@ def test_saving_a_draft_or_locking_a_page_moves_nothing():
 
 def test_a_change_made_around_the_models_is_recorded_too():
     """QuerySet.update sends no signal; the database moves the record anyway."""
-    cytokines = page_at("/types/cytokines/")
+    cytokines = page_at("/widget-types/widget-cytokines/")
     assert moved(lambda: Page.objects.filter(pk=cytokines.pk).update(live=False)) == BOTH
     assert moved(lambda: TherapyTypePage.objects.filter(pk=cytokines.pk).update(how_given="<p>New</p>")) == ANY_ONLY
     with connection.cursor() as cursor:
@@ -87,16 +100,16 @@ def test_a_change_made_around_the_models_is_recorded_too():
 
 
 def test_which_conditions_a_therapy_is_used_for_is_a_pages_own_content():
-    links = TherapyTypePage.used_for.through.objects.filter(therapytypepage=page_at("/types/cytokines/"))
+    links = TherapyTypePage.used_for.through.objects.filter(therapytypepage=page_at("/widget-types/widget-cytokines/"))
     assert moved(links.delete) == ANY_ONLY
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        lambda: PageViewRestriction.objects.create(page=page_at("/types/"), restriction_type="login"),
+        lambda: PageViewRestriction.objects.create(page=page_at("/widget-types/"), restriction_type="login"),
         lambda: FAQ.objects.update(question="Changed?"),
-        lambda: GlossaryTerm.objects.filter(slug="t-cell").update(definition="Changed."),
+        lambda: GlossaryTerm.objects.filter(slug="widget-cell").update(definition="Changed."),
         lambda: Reference.objects.update(year=2000),
         lambda: PortalSettings.objects.update(care_team_phone="0123 456 789"),
         lambda: EmbedSettings.load().save(),
@@ -113,19 +126,19 @@ def test_what_every_page_shares_moves_both(change):
 def test_a_restrictions_groups_are_recorded(django_user_model):
     from django.contrib.auth.models import Group
 
-    restriction = PageViewRestriction.objects.create(page=page_at("/types/"), restriction_type="groups")
+    restriction = PageViewRestriction.objects.create(page=page_at("/widget-types/"), restriction_type="groups")
     assert moved(lambda: restriction.groups.add(Group.objects.create(name="Ward 4"))) == BOTH
 
 
 def test_a_change_that_rolls_back_takes_its_move_with_it_and_its_number_never_returns():
     before = record.current()
     with pytest.raises(RuntimeError), transaction.atomic():
-        publish("/types/cytokines/", title="Never published")()
+        publish("/widget-types/widget-cytokines/", title="Never published")()
         rolled_back = record.current()
         assert rolled_back != before  # inside the change, its own copies are keyed apart
         raise RuntimeError("the editor's request failed")
     assert record.current() == before
-    publish("/types/cytokines/", title="Published")()
+    publish("/widget-types/widget-cytokines/", title="Published")()
     assert record.current().any_change not in (before.any_change, rolled_back.any_change)
 
 
@@ -140,7 +153,7 @@ def test_a_safe_request_reads_the_record_once_and_everything_else_each_time(clie
     reads = []
     real = record._read
     monkeypatch.setattr(record, "_read", lambda: reads.append(1) or real())
-    client.get("/types/checkpoint-inhibitors/")
+    client.get("/widget-types/widget-cytokines/")
     assert reads == [1]
     reads.clear()
     record.current(), record.current()

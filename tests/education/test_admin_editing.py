@@ -17,6 +17,7 @@ from education.models import (
     SectionPage,
     TherapyTypePage,
 )
+from tests import factories
 from tests.conftest import page_at
 
 
@@ -51,8 +52,10 @@ class AdminEditingTests(WagtailPageTestCase):
         self.client.force_login(self.user)
 
     def test_can_create_an_article_under_home(self):
-        self.assertCanCreate(page_at("/"), ArticlePage, nested_form_data(common_fields("Eating well", "eating-well")))
-        page = page_at("/eating-well/")
+        self.assertCanCreate(
+            page_at("/"), ArticlePage, nested_form_data(common_fields("Eating well with widgets", "widget-eating-well"))
+        )
+        page = page_at("/widget-eating-well/")
         self.assertEqual(page.body[0].block_type, "heading")
 
     def test_can_create_a_section_hub(self):
@@ -62,10 +65,10 @@ class AdminEditingTests(WagtailPageTestCase):
         data = common_fields("Kidney cancer", "kidney-cancer")
         data["condition_group"] = "cancer"
         data["clinical_codes"] = streamfield([("code", {"system": "icd10cm", "code": "C64", "display": "Kidney"})])
-        self.assertCanCreate(page_at("/where-it-is-used/"), ConditionPage, nested_form_data(data))
+        self.assertCanCreate(factories.SectionPageFactory(), ConditionPage, nested_form_data(data))
 
     def test_can_create_a_therapy_type_page_linked_to_conditions(self):
-        cancer = page_at("/where-it-is-used/cancer/")
+        cancer = factories.ConditionPageFactory(parent=factories.SectionPageFactory(), title="Widget disease")
         data = common_fields("Oncolytic viruses", "oncolytic-viruses")
         data.update(
             {
@@ -91,11 +94,12 @@ class AdminEditingTests(WagtailPageTestCase):
         form_data = nested_form_data(data)
         # A multiple choice is one key with several values, which nested_form_data would split.
         form_data["used_for"] = [cancer.pk]
-        self.assertCanCreate(page_at("/types/"), TherapyTypePage, form_data)
-        new_page = page_at("/types/oncolytic-viruses/")
+        hub = factories.SectionPageFactory(title="Widget types")
+        self.assertCanCreate(hub, TherapyTypePage, form_data)
+        new_page = page_at("/widget-types/oncolytic-viruses/")
         self.assertIn(new_page, cancer.therapy_types.all())
-        response = self.client.get("/where-it-is-used/cancer/")
-        self.assertContains(response, 'href="/types/oncolytic-viruses/"')
+        response = self.client.get(cancer.url)
+        self.assertContains(response, 'href="/widget-types/oncolytic-viruses/"')
 
     def test_summary_is_required(self):
         data = common_fields("No summary", "no-summary")
@@ -122,10 +126,10 @@ class AdminEditingTests(WagtailPageTestCase):
             self.assertEqual(response.status_code, 200, page.url_path)
 
     def test_editor_can_save_a_draft_preview_and_publish(self):
-        page = page_at("/what-is-immunotherapy/")
+        page = factories.ArticlePageFactory(title="Widget basics")
         url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
         draft = {
-            "title": "What is immunotherapy? (draft)",
+            "title": "Widget basics (draft)",
             "slug": page.slug,
             "search_description": page.search_description,
             "body": streamfield([("text", rich_text("<p>A new draft paragraph.</p>"))]),
@@ -140,7 +144,7 @@ class AdminEditingTests(WagtailPageTestCase):
         page.refresh_from_db()
         self.assertTrue(page.has_unpublished_changes)
         # The public page still shows the published version.
-        self.assertNotContains(self.client.get("/what-is-immunotherapy/"), "A new draft paragraph.")
+        self.assertNotContains(self.client.get(page.url), "A new draft paragraph.")
         preview = self.client.post(
             reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,)), nested_form_data(draft)
         )
@@ -150,10 +154,10 @@ class AdminEditingTests(WagtailPageTestCase):
         )
         response = self.client.post(url, nested_form_data({**draft, "action-publish": "publish"}))
         self.assertEqual(response.status_code, 302)
-        self.assertContains(self.client.get("/what-is-immunotherapy/"), "A new draft paragraph.")
+        self.assertContains(self.client.get(page.url), "A new draft paragraph.")
 
     def test_revisions_are_listed_and_an_old_one_can_be_restored(self):
-        page = page_at("/how-it-works/")
+        page = factories.ArticlePageFactory(title="How widgets work")
         original_title = page.title
         first_revision = page.latest_revision
         page.title = "Changed title"
@@ -165,7 +169,7 @@ class AdminEditingTests(WagtailPageTestCase):
         self.assertContains(revert, original_title)
         restored = first_revision.as_object()
         restored.save_revision().publish()
-        self.assertContains(self.client.get("/how-it-works/"), original_title)
+        self.assertContains(self.client.get(page.url), original_title)
 
 
 class SnippetEditingTests(WagtailPageTestCase):
@@ -188,14 +192,14 @@ class SnippetEditingTests(WagtailPageTestCase):
         response = self.add(
             GlossaryTerm,
             {
-                "term": "Palliative care",
-                "slug": "palliative-care",
+                "term": "Widget comfort care",
+                "slug": "widget-comfort-care",
                 "also_known_as": "",
                 "definition": "Care that eases symptoms.",
             },
         )
         self.assertEqual(response.status_code, 302)
-        self.assertContains(self.client.get("/glossary/"), "Palliative care")
+        self.assertContains(self.client.get(factories.GlossaryPageFactory().url), "Widget comfort care")
 
     def test_create_reference_rejects_doi_written_as_url(self):
         response = self.add(
@@ -213,19 +217,19 @@ class SnippetEditingTests(WagtailPageTestCase):
         self.assertFalse(Reference.objects.filter(key="TEST2024").exists())
 
     def test_create_faq_shows_on_faq_page(self):
-        topic = FAQTopic.objects.first()
+        topic = factories.FAQTopicFactory()
         response = self.add(
             FAQ,
             {
-                "key": "new-question",
+                "key": "widget-swimming",
                 "topic": topic.pk,
-                "question": "Can I swim during treatment?",
+                "question": "Can I swim during widget treatment?",
                 "answer": rich_text("<p>Ask your team.</p>"),
                 "sort_order": 99,
             },
         )
         self.assertEqual(response.status_code, 302)
-        self.assertContains(self.client.get("/faqs/"), "Can I swim during treatment?")
+        self.assertContains(self.client.get(factories.FAQIndexPageFactory().url), "Can I swim during widget treatment?")
 
     def test_site_settings_edit_updates_every_page(self):
         from education.models import PortalSettings
@@ -246,7 +250,8 @@ class SnippetEditingTests(WagtailPageTestCase):
             },
         )
         self.assertEqual(response.status_code, 302)
-        for path in ["/", "/types/cytokines/", "/get-help-now/"]:
+        hub = factories.SectionPageFactory()
+        for path in ["/", hub.url, factories.TherapyTypePageFactory(parent=hub).url, settings.help_page.url]:
             html = self.client.get(path).content.decode()
             self.assertIn("St Elsewhere Cancer Centre", html)
             self.assertIn('href="tel:112"', html)

@@ -10,7 +10,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.rich_text import RichText
 
 from education import blocks
-from education.models import FAQ, PortalSettings, Reference
+from education.models import PortalSettings
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_symptom_table_renders_an_accessible_table(context):
 
 
 def test_faq_block_renders_chosen_questions_and_refuses_duplicates(context):
-    faq = FAQ.objects.first()
+    faq = factories.FAQFactory(question="Can I test a widget's block?")
     block = blocks.FAQListBlock()
     html = render(block, {"heading": "Questions", "faqs": [faq.pk]}, context)
     assert faq.question.replace("'", "&#x27;") in html
@@ -138,9 +139,9 @@ def test_faq_block_renders_chosen_questions_and_refuses_duplicates(context):
 
 
 def test_sources_block_renders_citations(context):
-    reference = Reference.objects.get(key="IBIS2023")
+    reference = factories.ReferenceFactory(doi="10.5555/block.2024", pmid="91230000")
     html = render(blocks.SourcesBlock(), {"heading": "Sources", "references": [reference.pk]}, context)
-    assert "doi:10.3389/fimmu.2023.1197364" in html and "PMID: 37342323" in html
+    assert "doi:10.5555/block.2024" in html and "PMID: 91230000" in html
 
 
 def test_medicine_block_puts_generic_name_first(context):

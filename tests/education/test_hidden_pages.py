@@ -12,45 +12,47 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from education.models import PortalSettings
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = "/types/checkpoint-inhibitors/"
-ALIAS = "/where-it-is-used/checkpoint-inhibitors-alias/"
+HIDDEN = "/widget-types/widget-checkpoints/"
+ALIAS = "/widget-uses/widget-checkpoints-alias/"
 # Its summary is shown wherever a listing names it.
-SUMMARY = "take the brakes off your immune cells so they can attack cancer"
+SUMMARY = "take the brakes off your widget cells so they can attack the test disease"
+RXNORM_CODE = "990001"
 
-# Public pages that list or link it when it is public (its hub, the home page's intro, the
-# therapy-condition listing, related pages, the how-it-works body), and every other channel.
+# Public pages that list or link it when it is public (its hub, a page whose body links it, the
+# condition it is used for, a page relating it, the FAQ, glossary and reference pages), and every
+# other channel.
 PAGES = [
     "/",
-    "/types/",
-    "/how-it-works/",
-    "/where-it-is-used/",
-    "/where-it-is-used/cancer/",
-    "/types/cancer-vaccines/",
-    "/side-effects-and-monitoring/",
-    "/glossary/",
-    "/faqs/",
-    "/references/",
+    "/widget-types/",
+    "/widget-basics/",
+    "/widget-uses/",
+    "/widget-uses/widget-disease/",
+    "/widget-types/widget-vaccines/",
+    "/widget-questions/",
+    "/widget-words/",
+    "/widget-sources/",
 ]
 CHANNELS = [
-    "/search/?q=checkpoint+inhibitors",
-    "/search/?q=pembrolizumab",
+    "/search/?q=widget+checkpoints",
+    "/search/?q=quintarumab",
     "/a-z/",
     "/feeds/updates/",
     "/sitemap.xml",
-    "/embed/types/",
-    "/embed/where-it-is-used/cancer/",
-    "/handout/where-it-is-used/cancer/",
-    "/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c=1547545",
-    "/infobutton/application?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c=1547545",
+    "/embed/widget-types/",
+    "/embed/widget-uses/widget-disease/",
+    "/handout/widget-uses/widget-disease/",
+    f"/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c={RXNORM_CODE}",
+    f"/infobutton/application?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c={RXNORM_CODE}",
     "/api/v2/pages/?limit=50",
     "/api/v2/pages/?type=education.TherapyTypePage&fields=related_pages,used_for",
     "/api/v2/pages/?type=education.ConditionPage&fields=related_pages",
     "/api/v2/pages/?type=education.ArticlePage&fields=related_pages",
-    "/api/v2/pages/?search=checkpoint",
+    "/api/v2/pages/?search=widget",
 ]
 
 
@@ -59,22 +61,44 @@ def hide(how: str) -> None:
     if how == "unpublished":
         page.unpublish()
         return
-    target = page_at("/types/") if how == "restricted section" else page
+    target = page_at("/widget-types/") if how == "restricted section" else page
     kind = {"login": "login", "password": "password", "groups": "groups", "restricted section": "login"}[how]
     restriction = PageViewRestriction.objects.create(page=target, restriction_type=kind, password="ward-only-1")
     if kind == "groups":
         restriction.groups.add(Group.objects.create(name="Ward 4"))
 
 
+def link_to(page) -> str:
+    return f'<p>Read about <a linktype="page" id="{page.pk}">this treatment</a>.</p>'
+
+
 @pytest.fixture
 def hidden_page(request):
-    page = page_at(HIDDEN)
-    page.create_alias(parent=page_at("/where-it-is-used/"), update_slug="checkpoint-inhibitors-alias")
-    # Also the site's "Get help now" link, and a related page of the cancer page.
+    types = factories.SectionPageFactory(title="Widget types", show_in_menus=True)
+    uses = factories.SectionPageFactory(title="Widget uses", show_in_menus=True)
+    disease = factories.ConditionPageFactory(parent=uses, title="Widget disease")
+    source = factories.ReferenceFactory()
+    page = factories.TherapyTypePageFactory(
+        parent=types,
+        title="Widget checkpoints",
+        search_description=f"Widget checkpoints {SUMMARY}.",
+        medicines__0__medicine__generic_name="quintarumab",
+        clinical_codes__0__code__system="rxnorm",
+        clinical_codes__0__code__code=RXNORM_CODE,
+        references=[("reference", source)],
+        used_for=[disease],
+    )
+    factories.TherapyTypePageFactory(parent=types, title="Widget vaccines", related_pages=[("page", page)])
+    factories.ArticlePageFactory(title="Widget basics", body__0__text__value=link_to(page))
+    factories.FAQFactory(answer=link_to(page))
+    factories.FAQIndexPageFactory(title="Widget questions")
+    factories.GlossaryPageFactory(title="Widget words")
+    factories.ReferenceIndexPageFactory(title="Widget sources")
+    page.create_alias(parent=uses, update_slug="widget-checkpoints-alias")
+    # Also the site's "Get help now" link, and a related page of the condition it is used for.
     PortalSettings.objects.update(help_page=page)
-    cancer = page_at("/where-it-is-used/cancer/")
-    cancer.related_pages = [("page", page), *[("page", block.value) for block in cancer.related_pages]]
-    cancer.save_revision().publish()
+    disease.related_pages = [("page", page)]
+    disease.save_revision().publish()
     return page
 
 
@@ -103,10 +127,19 @@ def _ids_in(data) -> set[int]:
 def test_while_public_it_is_named_where_the_test_looks(client, hidden_page):
     """The check below can fail: while the page is public, these do name it."""
     alias = page_at(ALIAS)
-    for path in ["/types/", "/where-it-is-used/cancer/", "/sitemap.xml", "/api/v2/pages/?limit=50"]:
+    for path in [
+        "/widget-types/",
+        "/widget-uses/widget-disease/",
+        "/widget-sources/",
+        "/sitemap.xml",
+        "/api/v2/pages/?limit=50",
+    ]:
         assert names_it(client.get(path).content.decode(), hidden_page.pk, alias.pk), path
-    assert 'href="/types/checkpoint-inhibitors/"' in client.get("/how-it-works/").content.decode()
-    assert "Get help now" in client.get("/glossary/").content.decode()
+    for path in ["/widget-basics/", "/widget-types/widget-vaccines/", "/widget-questions/"]:
+        assert f'href="{HIDDEN}"' in client.get(path).content.decode(), path
+    assert "Get help now" in client.get("/widget-words/").content.decode()
+    for path in ["/search/?q=quintarumab", CHANNELS[8]]:
+        assert HIDDEN in client.get(path).content.decode(), path
 
 
 @pytest.mark.parametrize("how", ["unpublished", "login", "password", "groups", "restricted section"])
@@ -115,7 +148,7 @@ def test_a_page_readers_may_not_see_is_named_nowhere(client, hidden_page, how):
     hide(how)
     for path in [HIDDEN, ALIAS, f"/embed{HIDDEN}", f"/handout{HIDDEN}", f"/api/v2/pages/{hidden_page.pk}/"]:
         assert client.get(path).status_code in (302, 404) or 'type="password"' in client.get(path).content.decode()
-    under_restriction = ("/types/", "/embed/types/") if how == "restricted section" else ()
+    under_restriction = ("/widget-types/", "/embed/widget-types/") if how == "restricted section" else ()
     for path in [
         path for path in [*PAGES, *CHANNELS] if not (under_restriction and path.startswith(under_restriction))
     ]:

@@ -13,7 +13,8 @@ from education.models import (
     SectionPage,
     TherapyTypePage,
 )
-from tests.conftest import page_at
+from tests import factories
+from tests.factories import default_home
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -38,8 +39,15 @@ class PageTreeRulesTests(WagtailPageTestCase):
         for model in (FAQIndexPage, GlossaryPage, ReferenceIndexPage):
             self.assertAllowedParentPageTypes(model, {HomePage})
             self.assertEqual(model.max_count, 1)
-            # The loaded site has one already, so no second can be made.
-            self.assertFalse(model.can_create_at(page_at("/")))
+        # Once the site has one, no second can be made.
+        home = default_home()
+        for factory in (
+            factories.FAQIndexPageFactory,
+            factories.GlossaryPageFactory,
+            factories.ReferenceIndexPageFactory,
+        ):
+            factory()
+            self.assertFalse(factory._meta.model.can_create_at(home))
         self.assertEqual(HomePage.max_count, 1)
 
     def test_leaf_pages_have_no_children(self):
@@ -53,16 +61,18 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(ConditionPage, ArticlePage)
         self.assertCanNotCreateAt(ConditionPage, TherapyTypePage)
 
-    def test_loaded_pages_are_routable_and_renderable(self):
-        for path in [
-            "/",
-            "/types/",
-            "/types/cytokines/",
-            "/where-it-is-used/cancer/",
-            "/where-it-is-used/cancer/melanoma-and-skin-cancers/",
-            "/faqs/",
-            "/glossary/",
+    def test_pages_of_each_type_are_routable_and_renderable(self):
+        hub = factories.SectionPageFactory()
+        for page in [
+            default_home(),
+            hub,
+            factories.ArticlePageFactory(parent=hub),
+            factories.TherapyTypePageFactory(parent=hub),
+            condition := factories.ConditionPageFactory(parent=hub),
+            factories.ConditionPageFactory(parent=condition),
+            factories.FAQIndexPageFactory(),
+            factories.GlossaryPageFactory(),
+            factories.ReferenceIndexPageFactory(),
         ]:
-            page = page_at(path)
             self.assertPageIsRoutable(page)
             self.assertPageIsRenderable(page)

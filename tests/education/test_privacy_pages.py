@@ -20,12 +20,22 @@ from education.loader.reader import read_page_file
 from education.models import PortalSettings
 from education.page_text import page_text
 from operations.retention import duration, stored_data
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
 DAY = 24 * 3600
 POLICY_LINKS = {"/privacy/": "Privacy notice", "/accessibility/": "Accessibility statement"}
+
+
+@pytest.fixture
+def pages():
+    """A therapy page in its hub, to carry the footers, and a page that could be the privacy notice."""
+    factories.TherapyTypePageFactory(
+        parent=factories.SectionPageFactory(title="Widget treatments"), title="Widget therapy"
+    )
+    factories.ArticlePageFactory(title="Widget about")
 
 
 def footer(html: str, css_class: str) -> str:
@@ -53,8 +63,10 @@ def how_long(html: str, what_starts: str) -> str:
 # --- Footer links -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/types/cytokines/", "/privacy/", "/search/?q=fatigue", "/a-z/"])
-def test_every_site_footer_links_both_pages_once(client, path):
+@pytest.mark.parametrize(
+    "path", ["/", "/widget-treatments/widget-therapy/", "/privacy/", "/search/?q=fatigue", "/a-z/"]
+)
+def test_every_site_footer_links_both_pages_once(client, pages, path):
     html = client.get(path).content.decode()
     links = links_in(footer(html, "site-footer"))
     assert {href: links.get(href) for href in POLICY_LINKS} == POLICY_LINKS
@@ -66,24 +78,24 @@ def test_the_home_page_lists_them_in_its_footer_only(client):
     assert html.count('href="/privacy/"') == html.count('href="/accessibility/"') == 1
 
 
-def test_the_embed_footer_links_both_pages_in_a_new_tab(client):
-    html = footer(client.get("/embed/types/cytokines/").content.decode(), "embed-footer")
+def test_the_embed_footer_links_both_pages_in_a_new_tab(client, pages):
+    html = footer(client.get("/embed/widget-treatments/widget-therapy/").content.decode(), "embed-footer")
     for path, title in POLICY_LINKS.items():
         assert re.search(rf'<a href="http://testserver{path}" target="_blank" rel="noopener">{title}<', html)
 
 
-def test_a_page_that_is_not_public_is_not_linked(client):
+def test_a_page_that_is_not_public_is_not_linked(client, pages):
     page_at("/privacy/").unpublish()
-    for path in ("/types/cytokines/", "/embed/types/cytokines/"):
+    for path in ("/widget-treatments/widget-therapy/", "/embed/widget-treatments/widget-therapy/"):
         html = client.get(path).content.decode()
         assert "/privacy/" not in html and "Privacy notice" not in html
         assert "/accessibility/" in html
 
 
-def test_the_portal_settings_can_name_another_page(client, site):
-    PortalSettings.objects.filter(site=site).update(privacy_page=page_at("/about-this-information/"))
-    links = links_in(footer(client.get("/types/cytokines/").content.decode(), "site-footer"))
-    assert links["/about-this-information/"] == "About this information"
+def test_the_portal_settings_can_name_another_page(client, site, pages):
+    PortalSettings.objects.filter(site=site).update(privacy_page=page_at("/widget-about/"))
+    links = links_in(footer(client.get("/widget-treatments/widget-therapy/").content.decode(), "site-footer"))
+    assert links["/widget-about/"] == "Widget about"
     assert "/privacy/" in links  # still a top-level page, now listed with the others
 
 
@@ -194,20 +206,20 @@ def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
 # --- What the notice promises -----------------------------------------------------------------
 
 
-def test_readers_get_no_cookies(client):
+def test_readers_get_no_cookies(client, pages):
     """The notice says the public pages set no cookies: not a page, a search, an embed, a handout,
     the API, the feed, or sending feedback."""
-    page = page_at("/types/cytokines/")
+    page = page_at("/widget-treatments/widget-therapy/")
     responses = [
         client.get(path)
         for path in (
             "/",
             "/privacy/",
-            "/types/cytokines/",
+            "/widget-treatments/widget-therapy/",
             "/search/?q=fatigue",
             "/search/?q=zzqxv",
             "/a-z/",
-            "/embed/types/cytokines/",
+            "/embed/widget-treatments/widget-therapy/",
             "/handout/types/cytokines/",
             "/api/v2/pages/",
             "/feeds/updates/",

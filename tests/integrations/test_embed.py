@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from integrations.models import EmbedSettings, parse_origins
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,14 @@ def frame_ancestors(response) -> list[str]:
     return next(values for name, *values in directives if name == "frame-ancestors")
 
 
+@pytest.fixture(autouse=True)
+def pages():
+    """A therapy page in its hub, and an article, to embed."""
+    hub = factories.SectionPageFactory(title="Widget treatments")
+    factories.TherapyTypePageFactory(parent=hub, title="Widget therapy")
+    factories.ArticlePageFactory(title="Widget aftercare")
+
+
 def allow(*origins: str) -> None:
     settings = EmbedSettings.load()
     settings.allowed_origins = "\n".join(origins)
@@ -24,14 +33,14 @@ def allow(*origins: str) -> None:
 
 
 def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, portal_settings):
-    response = client.get("/embed/types/cytokines/")
+    response = client.get("/embed/widget-treatments/widget-therapy/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Cytokines</h1>" in html
+    assert "<h1>Widget therapy</h1>" in html
     assert portal_settings.standard_note in html and "This page has not yet been checked by a clinician." in html
     assert 'class="site-header"' not in html and 'class="site-footer"' not in html
     assert 'aria-label="Breadcrumb"' not in html
-    assert 'href="http://testserver/types/cytokines/" target="_blank"' in html
+    assert 'href="http://testserver/widget-treatments/widget-therapy/" target="_blank"' in html
     assert "js/embed-resize.js" in html
     assert not response.cookies
 
@@ -39,7 +48,7 @@ def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, port
 def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
     settings.EMBED_ALLOWED_ORIGINS = ["https://ehr.example.net"]
     allow("https://intranet.example.org", "http://wards.example.org:8080")
-    response = client.get("/embed/types/cytokines/")
+    response = client.get("/embed/widget-treatments/widget-therapy/")
     assert frame_ancestors(response) == [
         "'self'",
         "http://wards.example.org:8080",
@@ -50,10 +59,10 @@ def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
 
 
 def test_empty_list_means_self_only(client):
-    assert frame_ancestors(client.get("/embed/types/cytokines/")) == ["'self'"]
+    assert frame_ancestors(client.get("/embed/widget-treatments/widget-therapy/")) == ["'self'"]
 
 
-@pytest.mark.parametrize("path", ["/types/cytokines/", "/admin/login/", "/search/?q=fever"])
+@pytest.mark.parametrize("path", ["/widget-treatments/widget-therapy/", "/admin/login/", "/search/?q=fever"])
 def test_pages_admin_and_login_are_never_framed_by_others(client, path):
     allow("https://intranet.example.org")
     response = client.get(path)
@@ -64,17 +73,17 @@ def test_pages_admin_and_login_are_never_framed_by_others(client, path):
 def test_unpublished_and_private_pages_have_no_embed(client):
     from wagtail.models import PageViewRestriction
 
-    page_at("/after-treatment/").unpublish()
-    assert client.get("/embed/after-treatment/").status_code == 404
-    PageViewRestriction.objects.create(page=page_at("/types/"), restriction_type="login")
-    assert client.get("/embed/types/cytokines/").status_code == 404
+    page_at("/widget-aftercare/").unpublish()
+    assert client.get("/embed/widget-aftercare/").status_code == 404
+    PageViewRestriction.objects.create(page=page_at("/widget-treatments/"), restriction_type="login")
+    assert client.get("/embed/widget-treatments/widget-therapy/").status_code == 404
 
 
 def test_draft_changes_do_not_show_in_the_embed(client):
-    page = page_at("/types/cytokines/")
-    page.title = "Cytokines DRAFT-MARKER-7731"
+    page = page_at("/widget-treatments/widget-therapy/")
+    page.title = "Widget therapy DRAFT-MARKER-7731"
     page.save_revision()
-    assert "DRAFT-MARKER-7731" not in client.get("/embed/types/cytokines/").content.decode()
+    assert "DRAFT-MARKER-7731" not in client.get("/embed/widget-treatments/widget-therapy/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -118,10 +127,10 @@ def test_exact_origins_are_kept_as_written():
 def test_editor_sees_the_iframe_snippet_for_a_page(client):
     user = get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-1")
     client.force_login(user)
-    page = page_at("/types/cytokines/")
+    page = page_at("/widget-treatments/widget-therapy/")
     html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
-    assert "&lt;iframe src=&quot;http://testserver/embed/types/cytokines/&quot;" in html or (
-        '&lt;iframe src="http://testserver/embed/types/cytokines/"' in html
+    assert "&lt;iframe src=&quot;http://testserver/embed/widget-treatments/widget-therapy/&quot;" in html or (
+        '&lt;iframe src="http://testserver/embed/widget-treatments/widget-therapy/"' in html
     )
     assert "/embed/host.js" in html
 

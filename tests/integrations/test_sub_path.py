@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import clear_script_prefix, set_script_prefix
 
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,20 @@ def prefixed():
         set_script_prefix(f"{PREFIX}/")
         yield
     clear_script_prefix()
+
+
+@pytest.fixture(autouse=True)
+def pages():
+    """A therapy and a condition (with a diagnosis code) in a hub, and an FAQ page."""
+    hub = factories.SectionPageFactory(title="Widget treatments")
+    factories.TherapyTypePageFactory(parent=hub, title="Widget therapy")
+    factories.ConditionPageFactory(
+        parent=hub,
+        title="Widget disease",
+        clinical_codes__0__code__system="icd10cm",
+        clinical_codes__0__code__code="ZZ1",
+    )
+    factories.FAQIndexPageFactory(title="Widget questions")
 
 
 def site_urls(html: str) -> list[str]:
@@ -43,12 +58,12 @@ def site_urls(html: str) -> list[str]:
     "path",
     [
         "/",
-        "/types/checkpoint-inhibitors/",
-        "/faqs/",
+        "/widget-treatments/widget-therapy/",
+        "/widget-questions/",
         "/search/?q=fever",
         "/a-z/",
-        "/embed/types/cytokines/",
-        "/handout/types/cytokines/",
+        "/embed/widget-treatments/widget-therapy/",
+        "/handout/widget-treatments/widget-therapy/",
         "/no-such-page/",
     ],
 )
@@ -63,17 +78,22 @@ def test_every_link_and_asset_carries_the_prefix(client, prefixed, path):
 
 
 def test_api_feed_sitemap_and_infobutton_urls_carry_the_prefix(client, prefixed):
-    page = page_at("/types/cytokines/")
+    page = page_at("/widget-treatments/widget-therapy/")
     data = client.get(f"/api/v2/pages/{page.pk}/").json()
-    assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/types/cytokines/"
+    assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
     assert data["meta"]["detail_url"].startswith(f"http://testserver{PREFIX}/api/v2/pages/")
-    assert f"http://testserver{PREFIX}/types/cytokines/" in client.get("/feeds/updates/").content.decode()
-    assert f"<loc>http://testserver{PREFIX}/types/cytokines/</loc>" in client.get("/sitemap.xml").content.decode()
+    assert (
+        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/" in client.get("/feeds/updates/").content.decode()
+    )
+    assert (
+        f"<loc>http://testserver{PREFIX}/widget-treatments/widget-therapy/</loc>"
+        in client.get("/sitemap.xml").content.decode()
+    )
     assert f"Sitemap: http://testserver{PREFIX}/sitemap.xml" in client.get("/robots.txt").content.decode()
     infobutton = client.get(
-        "/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43"
+        "/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=ZZ1"
     ).content.decode()
-    assert f"http://testserver{PREFIX}/where-it-is-used/cancer/" in infobutton
+    assert f"http://testserver{PREFIX}/widget-treatments/widget-disease/" in infobutton
 
 
 def test_admin_login_page_carries_the_prefix(client, prefixed):

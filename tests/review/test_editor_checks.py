@@ -14,6 +14,7 @@ from education.page_text import excluded_terms, page_text
 from education.readability import score_text
 from review.content_checker import PortalContentChecker
 from review.models import PlainWord
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import add_article_url, article_data, client_for, edit_url
@@ -30,9 +31,23 @@ def figure(section: str, name: str) -> str:
     return re.search(rf"data-readability-{name}>([^<]*)<", section).group(1)
 
 
-@pytest.mark.parametrize("path", ["/types/checkpoint-inhibitors/", "/get-help-now/", "/"])
-def test_panel_figures_equal_the_content_tests_measure(path, editor):
-    page = page_at(path)
+SENTENCES = (
+    "<p>Your widget cells guard you. They rest most of the time. This treatment wakes them up. "
+    "Then they find the harmful cells and attack them with considerable determination and vigour. "
+    "Some people feel tired afterwards. Tell your care team how you feel.</p>"
+)
+PAGES = {
+    "therapy type": lambda: factories.TherapyTypePageFactory(
+        parent=factories.SectionPageFactory(), how_it_works=SENTENCES, body__0__text__value=SENTENCES
+    ),
+    "article": lambda: factories.ArticlePageFactory(body__0__text__value=SENTENCES),
+    "home": lambda: page_at("/"),
+}
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_panel_figures_equal_the_content_tests_measure(kind, editor):
+    page = PAGES[kind]()
     html = client_for(editor).get(edit_url(page)).content.decode()
     section = readability_section(html)
     expected = score_text(page_text(page), excluded_terms(page))
@@ -80,7 +95,7 @@ def axe_configuration(html: str) -> dict:
 
 
 def test_editor_checks_keep_wagtails_rules_and_add_the_sites(editor):
-    html = client_for(editor).get(edit_url(page_at("/get-help-now/"))).content.decode()
+    html = client_for(editor).get(edit_url(factories.ArticlePageFactory())).content.decode()
     config = axe_configuration(html)
     run_only = config["options"]["runOnly"]
     for rule in ["heading-order", "empty-heading", "link-name", "alt-text-quality", "image-alt", "list", "listitem"]:
@@ -94,7 +109,7 @@ def test_editor_checks_keep_wagtails_rules_and_add_the_sites(editor):
 def test_userbar_on_live_pages_runs_the_same_rules(editor):
     checker = PortalContentChecker(in_editor=False)
     assert checker.get_axe_run_only(None) == PortalContentChecker(in_editor=True).get_axe_run_only(None)
-    html = client_for(editor).get("/get-help-now/").content.decode()
+    html = client_for(editor).get(factories.ArticlePageFactory().url).content.decode()
     assert "image-alt" in unescape(html)
 
 
@@ -117,5 +132,9 @@ def test_links_that_do_not_say_where_they_go_are_listed(editor):
     assert "“Read more.” in Body → Text" in vague
     assert "getting help" not in vague
 
-    loaded = unescape(readability_section(client.get(edit_url(page_at("/get-help-now/"))).content.decode()))
-    assert "Every link says where it goes." in loaded
+    target = factories.ArticlePageFactory(title="Widget help line")
+    clear = factories.ArticlePageFactory(
+        body__0__text__value=f'<p>See <a linktype="page" id="{target.pk}">who to call about a fever</a>.</p>'
+    )
+    clear_section = unescape(readability_section(client.get(edit_url(clear)).content.decode()))
+    assert "Every link says where it goes." in clear_section

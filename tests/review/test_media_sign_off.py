@@ -11,14 +11,25 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import ReferenceIndex
 
-from review.sign_off import SignOffRequired
+from review.models import UnreviewedPublish
+from review.sign_off import SignOffRequired, publishing_without_sign_off
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sign_off_enforced]
 
-PAGE = "/types/cytokines/"
+PAGE = "/widget-treatments/widget-therapy/"
+
+
+@pytest.fixture(autouse=True)
+def therapy_page():
+    """A live therapy page, published as the content loader publishes (without sign-off, recorded)."""
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        factories.TherapyTypePageFactory(
+            parent=factories.SectionPageFactory(title="Widget treatments"), title="Widget therapy"
+        )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from review.models import ReviewReminder
 from review.reminders import send_review_reminders
-from tests.conftest import page_at
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,7 @@ NOW = timezone.make_aware(datetime.datetime(2030, 3, 10, 7, 0))
 TODAY = NOW.date()
 
 
-def set_due(path: str, days_from_today: int, owner=None):
-    page = page_at(path)
+def set_due(page, days_from_today: int, owner=None):
     type(page).objects.filter(pk=page.pk).update(next_review_due=TODAY + datetime.timedelta(days=days_from_today))
     if owner is not None:
         Page.objects.filter(pk=page.pk).update(owner=owner)
@@ -32,9 +31,16 @@ def set_due(path: str, days_from_today: int, owner=None):
 
 @pytest.fixture
 def due_pages(editor):
-    """Every loaded page was signed off a year ago and is due after 2030, except three."""
+    """Every page was signed off a year ago and is due after 2030, except three."""
     from review.review_dates import review_page_models
 
+    hub = factories.SectionPageFactory(title="Widget treatments")
+    pages = {
+        "overdue": factories.ArticlePageFactory(title="Widget help line"),
+        "soon": factories.TherapyTypePageFactory(parent=hub, title="Widget therapy"),
+        "edge": factories.ArticlePageFactory(title="Widget basics"),
+        "later": factories.FAQIndexPageFactory(title="Widget questions"),
+    }
     for model in review_page_models():
         model.objects.update(
             last_reviewed=TODAY - datetime.timedelta(days=365),
@@ -42,10 +48,10 @@ def due_pages(editor):
             next_review_due=TODAY + datetime.timedelta(days=400),
         )
     return {
-        "overdue": set_due("/get-help-now/", -3, owner=editor),
-        "soon": set_due("/types/cytokines/", 20),
-        "edge": set_due("/how-it-works/", 30),
-        "later": set_due("/faqs/", 31, owner=editor),
+        "overdue": set_due(pages["overdue"], -3, owner=editor),
+        "soon": set_due(pages["soon"], 20),
+        "edge": set_due(pages["edge"], 30),
+        "later": set_due(pages["later"], 31, owner=editor),
     }
 
 
@@ -60,13 +66,13 @@ def test_owner_and_reminder_group_are_told_once_a_week(due_pages, editor, review
 
     # The owner hears about their own page; the reminder group (Clinical reviewers) about all.
     [to_owner] = messages_to("edna@example.org")
-    assert "Get help now" in to_owner.body and "Cytokines" not in to_owner.body
+    assert "Widget help line" in to_owner.body and "Widget therapy" not in to_owner.body
     assert "OVERDUE" in to_owner.body and f"/admin/pages/{due_pages['overdue'].pk}/edit/" in to_owner.body
     assert to_owner.subject == "1 page due for clinical review (1 overdue)"
     [to_group] = messages_to("rita@example.org")
-    for title in ["Get help now", "Cytokines", "How does immunotherapy work?"]:
+    for title in ["Widget help line", "Widget therapy", "Widget basics"]:
         assert title in to_group.body
-    assert "Common questions" not in to_group.body  # due in 31 days: not yet
+    assert "Widget questions" not in to_group.body  # due in 31 days: not yet
     assert to_group.subject == "3 pages due for clinical review (1 overdue)"
 
     # Running again the same day sends nothing; later that week, only the page that has
@@ -92,7 +98,7 @@ def test_a_page_reviewed_since_is_not_mentioned(due_pages, reviewer):
     mail.outbox.clear()
     run = send_review_reminders(now=NOW + datetime.timedelta(days=7))
     assert page.pk not in {p.pk for p in run.pages}
-    assert "Cytokines" not in mail.outbox[0].body
+    assert "Widget therapy" not in mail.outbox[0].body
 
 
 def test_unpublished_pages_are_not_mentioned(due_pages, reviewer):

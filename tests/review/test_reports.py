@@ -17,6 +17,7 @@ from wagtail.models import Page
 from education.page_text import excluded_terms, page_text
 from education.readability import score_text
 from review.review_dates import review_page_models
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import client_for
@@ -29,17 +30,22 @@ def review_dates():
     """All pages signed off and due in a year, except: one overdue, one due in 10 days, one never
     signed off."""
     today = timezone.localdate()
+    overdue = factories.ArticlePageFactory(title="Widget help line")
+    soon = factories.TherapyTypePageFactory(
+        parent=factories.SectionPageFactory(title="Widget treatments"), title="Widget therapy"
+    )
+    never = factories.ArticlePageFactory(title="Widget carers")
+    factories.ArticlePageFactory(title="Widget basics")  # signed off, due in a year
     signed_off_all_pages(today + datetime.timedelta(days=365))
 
-    def set_due(path, due, **more):
-        page = page_at(path)
+    def set_due(page, due, **more):
         type(page).objects.filter(pk=page.pk).update(next_review_due=due, **more)
         return page
 
     return {
-        "overdue": set_due("/get-help-now/", today - datetime.timedelta(days=5)),
-        "soon": set_due("/types/cytokines/", today + datetime.timedelta(days=10)),
-        "never": set_due("/supporting-someone/", today, last_reviewed=None, reviewed_by=""),
+        "overdue": set_due(overdue, today - datetime.timedelta(days=5)),
+        "soon": set_due(soon, today + datetime.timedelta(days=10)),
+        "never": set_due(never, today, last_reviewed=None, reviewed_by=""),
     }
 
 
@@ -66,16 +72,16 @@ def test_dashboard_panel_lists_unreviewed_overdue_and_due_soon_pages(review_date
     panel = html[html.index("Content due for review") :]
     unreviewed = panel.index("Not yet signed off by a clinician (1)")
     overdue, soon = panel.index("Overdue (1)"), panel.index("Due in the next 30 days (1)")
-    assert unreviewed < panel.index("Supporting someone") < overdue
-    assert overdue < panel.index("Get help now") < soon < panel.index("Cytokines")
+    assert unreviewed < panel.index("Widget carers") < overdue
+    assert overdue < panel.index("Widget help line") < soon < panel.index("Widget therapy")
     assert "(5 days ago)" in panel and "(in 10 days)" in panel
     assert f'href="/admin/pages/{review_dates["overdue"].pk}/edit/"' in panel
-    assert "How does immunotherapy work?" not in panel
+    assert "Widget basics" not in panel
 
 
 def test_dashboard_panel_links_reviewers_to_the_live_page(review_dates, reviewer):
     html = client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
-    assert 'href="/get-help-now/"' in html
+    assert f'href="{review_dates["overdue"].url}"' in html
 
 
 def test_dashboard_panel_says_when_nothing_is_due(editor):
@@ -89,7 +95,8 @@ def test_page_listing_marks_overdue_and_due_soon_pages(review_dates, editor):
     assert html.count('data-review-status="overdue"') == 1
     marker = html.index('data-review-status="overdue"')
     assert "Review overdue" in html[marker : marker + 800]
-    section = client_for(editor).get(reverse("wagtailadmin_explore", args=(page_at("/types/").pk,)))
+    hub = review_dates["soon"].get_parent()
+    section = client_for(editor).get(reverse("wagtailadmin_explore", args=(hub.pk,)))
     assert section.content.decode().count('data-review-status="due_soon"') == 1
 
 
@@ -117,13 +124,13 @@ def test_review_dates_report_lists_every_page_with_its_dates(review_dates, revie
     for page in Page.objects.filter(depth__gt=1):
         assert page.title in html, page.title
     # Never-reviewed and overdue pages come first.
-    assert html.index("Supporting someone") < html.index("Get help now") < html.index("Cytokines")
-    assert html.index("Cytokines") < html.index("How does immunotherapy work?")
+    assert html.index("Widget carers") < html.index("Widget help line") < html.index("Widget therapy")
+    assert html.index("Widget therapy") < html.index("Widget basics")
 
 
 def test_review_dates_report_filters_by_status(review_dates, editor):
     html = client_for(editor).get(reverse("review:review_dates"), {"review_status": "overdue"}).content.decode()
-    assert "Get help now" in html and "Cytokines" not in html
+    assert "Widget help line" in html and "Widget therapy" not in html
 
 
 def test_review_dates_report_exports_csv(review_dates, editor):
@@ -133,20 +140,18 @@ def test_review_dates_report_exports_csv(review_dates, editor):
     )
     rows = csv_rows(client_for(editor).get(reverse("review:review_dates"), {"export": "csv"}))
     assert len(rows) == Page.objects.filter(depth__gt=1).count()
-    row = next(row for row in rows if row["Page"] == "Get help now")
+    row = next(row for row in rows if row["Page"] == "Widget help line")
     assert row["Review status"] == "Overdue"
     assert row["Last reviewed"] == "2025-01-02"
     assert row["Reviewed by"] == "Rita Rao, Clinical nurse specialist"
     assert row["Next review due"] == str(timezone.localdate() - datetime.timedelta(days=5))
-    assert row["Address"] == "http://testserver/get-help-now/"
+    assert row["Address"] == "http://testserver/widget-help-line/"
     assert row["Type"] == "Article page"
-    assert next(row for row in rows if row["Page"] == "Supporting someone in treatment")["Review status"] == (
-        "Not yet signed off"
-    )
+    assert next(row for row in rows if row["Page"] == "Widget carers")["Review status"] == ("Not yet signed off")
     filtered = csv_rows(
         client_for(editor).get(reverse("review:review_dates"), {"export": "csv", "review_status": "due_soon"})
     )
-    assert [row["Page"] for row in filtered] == ["Cytokines"]
+    assert [row["Page"] for row in filtered] == ["Widget therapy"]
 
 
 def test_review_dates_report_query_count_does_not_grow_with_pages(review_dates, editor):
@@ -175,10 +180,18 @@ def test_review_dates_report_query_count_does_not_grow_with_pages(review_dates, 
 
 
 def test_readability_report_matches_the_content_tests_measure(editor):
+    therapy = factories.TherapyTypePageFactory(
+        parent=factories.SectionPageFactory(),
+        title="Widget therapy",
+        how_it_works="<p>It wakes up your widget cells.</p>",
+    )
+    article = factories.ArticlePageFactory(
+        title="Widget help line",
+        body__0__text__value="<p>Call us at once if you feel unwell. Physiological perturbations necessitate evaluation.</p>",
+    )
     rows = csv_rows(client_for(editor).get(reverse("review:readability"), {"export": "csv"}))
     assert len(rows) == Page.objects.live().filter(depth__gt=1).count()
-    for path in ["/types/cytokines/", "/get-help-now/"]:
-        page = page_at(path)
+    for page in (therapy, article):
         expected = score_text(page_text(page), excluded_terms(page))
         row = next(row for row in rows if row["Page"] == page.title)
         assert float(row["Flesch-Kincaid grade"]) == expected.fk_grade
@@ -197,8 +210,15 @@ def test_broken_links_report_finds_links_to_unpublished_and_deleted_pages(publis
     url = reverse("review:broken_links")
     assert csv_rows(client.get(url, {"export": "csv"})) == []
 
-    after = page_at("/after-treatment/")
-    research = page_at("/research-and-future/")
+    after = factories.ArticlePageFactory(title="Widget aftercare")
+    research = factories.ArticlePageFactory(title="Widget research")
+    hub = factories.SectionPageFactory()
+    factories.TherapyTypePageFactory(parent=hub, title="Widget checkpoint", related_pages=[("page", after)])
+    factories.TherapyTypePageFactory(parent=hub, title="Widget CAR", related_pages=[("page", research)])
+    factories.ArticlePageFactory(
+        title="Widget help line", body__0__text__value=f'<p>Read <a linktype="page" id="{after.pk}">this</a>.</p>'
+    )
+    factories.FAQFactory(answer=f'<p>Read <a linktype="page" id="{after.pk}">this</a>.</p>')
     client_for(publisher).post(reverse("wagtailadmin_pages:unpublish", args=(after.pk,)))
     client_for(publisher).post(reverse("wagtailadmin_pages:delete", args=(research.pk,)))
 
@@ -209,15 +229,13 @@ def test_broken_links_report_finds_links_to_unpublished_and_deleted_pages(publis
     assert deleted and all(row["Problem"] == "Page deleted" for row in deleted)
     # A page chooser (related pages) and rich text are both read.
     assert any(
-        row["Where the link is"] == "Checkpoint inhibitors" and row["Field"] == "Related pages → Page"
+        row["Where the link is"] == "Widget checkpoint" and row["Field"] == "Related pages → Page"
         for row in unpublished
     )
-    assert any(
-        row["Where the link is"] == "CAR T-cell therapy" and row["Field"] == "Related pages → Page" for row in deleted
-    )
-    assert any(row["Field"] == "Body → Text" and row["Where the link is"] == "Get help now" for row in unpublished)
+    assert any(row["Where the link is"] == "Widget CAR" and row["Field"] == "Related pages → Page" for row in deleted)
+    assert any(row["Field"] == "Body → Text" and row["Where the link is"] == "Widget help line" for row in unpublished)
     assert any(row["Type"] == "FAQ" and row["Field"] == "Answer" for row in unpublished)
     assert all(row["Patients see the link"] == "Yes" for row in rows)
 
     html = client.get(url).content.decode()
-    assert "After treatment ends" in html and "Page deleted" in html
+    assert "Widget aftercare" in html and "Page deleted" in html

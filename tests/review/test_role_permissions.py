@@ -14,13 +14,22 @@ from wagtail.models import Page, PageLogEntry
 
 from education.models import ArticlePage, Reference
 from review.models import PlainWord, ReviewSettings
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import add_article_url, article_data, assert_denied, client_for, edit_url
 
 pytestmark = pytest.mark.django_db
 
-LEAF_PAGE = "/research-and-future/"
+LEAF_PAGE = "/widget-research/"
+
+
+@pytest.fixture(autouse=True)
+def pages():
+    """A leaf page, a hub to move it into, and a hub with a page under it."""
+    factories.ArticlePageFactory(title="Widget research")
+    factories.SectionPageFactory(title="Widget types")
+    factories.ConditionPageFactory(parent=factories.SectionPageFactory(title="Widget uses"), title="Widget disease")
 
 
 def published_article(publisher, slug="living-well", title="Living well") -> ArticlePage:
@@ -78,7 +87,7 @@ def test_editor_cannot_unpublish_delete_or_move_a_published_page(editor):
     client = client_for(editor)
     assert_denied(client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,))))
     assert_denied(client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,))))
-    assert_denied(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/types/").pk))))
+    assert_denied(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/widget-types/").pk))))
     client.post(bulk_url("delete", page))
     client.post(bulk_url("unpublish", page))
     page = fresh(page)
@@ -209,7 +218,7 @@ def test_publisher_publishes_unpublishes_moves_and_deletes(publisher):
     assert PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.unpublish", user=publisher).exists()
 
     leaf = page_at(LEAF_PAGE)
-    types = page_at("/types/")
+    types = page_at("/widget-types/")
     client.post(reverse("wagtailadmin_pages:move_confirm", args=(leaf.pk, types.pk)))
     assert fresh(leaf).get_parent().pk == types.pk
     assert PageLogEntry.objects.filter(page_id=leaf.pk, action="wagtail.move", user=publisher).exists()
@@ -315,7 +324,7 @@ def test_site_administrator_has_every_page_permission(site_admin):
     leaf = page_at(LEAF_PAGE)
     client.post(reverse("wagtailadmin_pages:unpublish", args=(leaf.pk,)))
     assert not fresh(leaf).live
-    section = page_at("/where-it-is-used/")
+    section = page_at("/widget-uses/")
     # Deleting a section with pages under it needs the bulk-delete permission.
     assert client.post(reverse("wagtailadmin_pages:delete", args=(section.pk,))).status_code == 302
     assert not Page.objects.filter(pk=section.pk).exists()

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Workflow, WorkflowPage
 
 from review.models import ClinicalReviewTask, PlainWord, PublishTask, StaffProfile
+from tests import factories
 from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +84,9 @@ def test_clinical_review_workflow_covers_every_page():
     assert [type(task) for task in tasks] == [ClinicalReviewTask, PublishTask]
     assert list(tasks[0].groups.values_list("name", flat=True)) == ["Clinical reviewers"]
     assert set(tasks[1].groups.values_list("name", flat=True)) == {"Publishers", "Site administrators"}
-    for path in ["/", "/types/cytokines/", "/get-help-now/"]:
-        assert page_at(path).get_workflow() == workflow
+    hub = factories.SectionPageFactory()
+    for page in [page_at("/"), hub, factories.TherapyTypePageFactory(parent=hub), factories.ArticlePageFactory()]:
+        assert page.get_workflow() == workflow
 
 
 def test_plain_words_are_seeded():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -22,7 +23,8 @@ from wagtail.models import Page, PageLogEntry, Workflow
 
 from education.models import ArticlePage
 from review.models import UnreviewedPublish
-from review.sign_off import SignOffRequired
+from review.sign_off import SignOffRequired, publishing_without_sign_off
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import add_article_url, article_data, assert_denied, client_for, edit_url
@@ -30,7 +32,9 @@ from .test_workflow import fresh, workflow_action
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sign_off_enforced]
 
-THERAPY = "/types/cytokines/"
+THERAPY = "/widget-treatments/widget-therapy/"
+# A page the content files make, for the one test of what the loader may replace.
+LOADED_THERAPY = "/types/cytokines/"
 
 
 def edit_article(user, page, paragraphs, **extra):
@@ -40,6 +44,21 @@ def edit_article(user, page, paragraphs, **extra):
 def live_text(page) -> str:
     """What a patient reads at the page's address."""
     return Client().get(fresh(page).url).content.decode()
+
+
+@pytest.fixture
+def unreviewed_therapy():
+    """A therapy page published as the content loader publishes: without sign-off, and recorded so."""
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        hub = factories.SectionPageFactory(title="Widget treatments")
+        return factories.TherapyTypePageFactory(parent=hub, title="Widget therapy")
+
+
+@pytest.fixture
+def destination():
+    """A hub to move, copy or alias pages into."""
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        return factories.SectionPageFactory(title="Widget uses")
 
 
 @pytest.fixture
@@ -66,7 +85,7 @@ def test_the_edit_forms_publish_is_refused_and_the_draft_kept(article, who, publ
     user = publisher if who == "publisher" else admin_user
     response = edit_article(user, article, ["Unreviewed advice."], **{"action-publish": "1"})
     assert response.status_code == 302 and response.url == edit_url(article)
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("not been signed off by a clinical reviewer" in message for message in messages)
     page = fresh(article)
     assert page.live_revision_id == article.live_revision_id
@@ -121,7 +140,7 @@ def test_bulk_publish_with_a_draft_below_that_never_had_a_revision_is_refused(ar
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
     response = client_for(publisher).post(f"{url}?id={article.pk}", {"include_descendants": "on"})
     assert response.status_code == 302
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Nothing was published:" in message and "Below" in message for message in messages), messages
     assert not Page.objects.get(slug="below").live
     assert "Checked change." not in live_text(article)  # nothing at all was published
@@ -148,23 +167,21 @@ def test_copying_with_publish_copies_is_refused_and_a_draft_copy_allowed(article
     assert not Page.objects.get(slug="eating-well-copy").live
 
 
-def test_an_alias_spreads_only_a_signed_off_version(article, publisher):
-    destination = page_at("/where-it-is-used/")
+def test_an_alias_spreads_only_a_signed_off_version(article, publisher, destination, unreviewed_therapy):
     form = {"new_title": "x", "new_parent_page": destination.pk, "alias": "on"}
     client_for(publisher).post(copy_url(article), {**form, "new_slug": "eating-well-alias"})
     alias = Page.objects.get(slug="eating-well-alias")
     assert alias.live and alias.alias_of_id == article.pk
 
-    unreviewed = page_at(THERAPY)  # loaded from the content files: never signed off
-    client_for(publisher).post(copy_url(unreviewed), {**form, "new_slug": "cytokines-alias"})
-    assert not Page.objects.filter(slug="cytokines-alias").exists()
+    unreviewed = page_at(THERAPY)  # published as the content files are: never signed off
+    client_for(publisher).post(copy_url(unreviewed), {**form, "new_slug": "widget-therapy-alias"})
+    assert not Page.objects.filter(slug="widget-therapy-alias").exists()
 
 
-def test_moving_a_page_keeps_its_signed_off_version(article, publisher):
-    destination = page_at("/where-it-is-used/")
+def test_moving_a_page_keeps_its_signed_off_version(article, publisher, destination):
     client_for(publisher).post(reverse("wagtailadmin_pages:move_confirm", args=(article.pk, destination.pk)))
     moved = fresh(article)
-    assert moved.url_path.endswith("/where-it-is-used/eating-well/")
+    assert moved.url_path.endswith("/widget-uses/eating-well/")
     assert moved.live_revision_id == article.live_revision_id and moved.clinically_reviewed
 
 
@@ -245,7 +262,7 @@ class TestHonestReviewClaims:
     def json_ld(self, html: str) -> list[dict]:
         return [json.loads(raw) for raw in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html)]
 
-    def test_content_never_signed_off_says_so_and_claims_no_review(self):
+    def test_content_never_signed_off_says_so_and_claims_no_review(self, unreviewed_therapy):
         html = Client().get(THERAPY).content.decode()
         assert "This page has not yet been checked by a clinician." in html
         assert "Page last reviewed" not in html
@@ -258,7 +275,7 @@ class TestHonestReviewClaims:
         assert web_page["reviewedBy"]["name"] == "Rita Rao, Clinical nurse specialist"
         assert web_page["lastReviewed"] == timezone.localdate().isoformat()
 
-    def test_the_dashboard_lists_what_no_clinician_has_signed_off(self, reviewer):
+    def test_the_dashboard_lists_what_no_clinician_has_signed_off(self, reviewer, unreviewed_therapy):
         dashboard = client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
         assert "Not yet signed off by a clinician" in dashboard
         assert "No page is overdue" not in dashboard and "Every live page has been signed off" not in dashboard
@@ -294,8 +311,10 @@ def signed_off_through_the_workflow(page, editor, reviewer, publisher):
     return fresh(page)
 
 
-def test_an_old_unreviewed_version_never_comes_back_over_a_signed_off_one(editor, reviewer, publisher):
-    loaded = page_at(THERAPY).live_revision  # let through once, by the content load
+def test_an_old_unreviewed_version_never_comes_back_over_a_signed_off_one(
+    editor, reviewer, publisher, unreviewed_therapy
+):
+    loaded = page_at(THERAPY).live_revision  # let through once, as the content load is
     page = signed_off_through_the_workflow(page_at(THERAPY), editor, reviewer, publisher)
     with pytest.raises(SignOffRequired):
         loaded.publish()
@@ -303,7 +322,7 @@ def test_an_old_unreviewed_version_never_comes_back_over_a_signed_off_one(editor
 
 
 def test_a_content_file_never_replaces_a_signed_off_version(tmp_path, editor, reviewer, publisher):
-    page = signed_off_through_the_workflow(page_at(THERAPY), editor, reviewer, publisher)
+    page = signed_off_through_the_workflow(page_at(LOADED_THERAPY), editor, reviewer, publisher)
     assert page.clinically_reviewed
     content = tmp_path / "education" / "content"
     shutil.copytree(Path(settings.BASE_DIR) / "education" / "content", content)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +19,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from review.models import UnreviewedPublish
-from review.sign_off import SignOffRequired
+from review.sign_off import SignOffRequired, publishing_without_sign_off
+from tests import factories
 
 from .conftest import assert_denied, client_for
 
@@ -80,12 +82,16 @@ def what_patients_read(text: str = SEEN) -> dict[str, bool]:
 
 @pytest.fixture
 def faq() -> FAQ:
-    return FAQ.objects.live().order_by("pk").first()
+    """A live FAQ, published as the content loader publishes (without sign-off, recorded so)."""
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        return factories.FAQFactory(references=[factories.ReferenceFactory()])
 
 
 @pytest.fixture
 def term() -> GlossaryTerm:
-    return GlossaryTerm.objects.live().order_by("pk").first()
+    """A live glossary term, published as the content loader publishes."""
+    with publishing_without_sign_off(UnreviewedPublish.CONTENT_LOAD, "Test set-up"):
+        return factories.GlossaryTermFactory(term="Widget cell", also_known_as="Widget cells")
 
 
 def test_an_editors_faq_change_reaches_patients_only_after_sign_off(faq, editor, reviewer, publisher):
@@ -123,7 +129,7 @@ def test_publishing_from_the_edit_form_keeps_a_draft(faq, who, publisher, admin_
     user = publisher if who == "publisher" else admin_user
     response = client_for(user).post(snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-publish": "1"}))
     assert response.status_code == 302
-    messages = [str(message) for message in response.wsgi_request._messages]
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Saved as a draft, not published" in message for message in messages)
     kept = fresh(faq)
     assert kept.live_revision_id == faq.live_revision_id and NEW_ANSWER not in kept.answer
@@ -220,13 +226,21 @@ def test_a_shell_cannot_publish_an_unreviewed_snippet(faq):
     assert NEW_ANSWER not in fresh(faq).answer
 
 
-def test_the_content_files_first_publication_is_recorded(faq):
-    record = UnreviewedPublish.objects.get(revision_id=faq.live_revision_id)
+@pytest.fixture
+def loaded_faq() -> FAQ:
+    """An FAQ the content files made, for what the loader's own publication leaves behind."""
+    return FAQ.objects.live().order_by("pk").first()
+
+
+def test_the_content_files_first_publication_is_recorded(loaded_faq):
+    loaded = loaded_faq
+    record = UnreviewedPublish.objects.get(revision_id=loaded.live_revision_id)
     assert record.kind == UnreviewedPublish.CONTENT_LOAD and record.page_id is None
-    assert not faq.clinically_reviewed
+    assert not loaded.clinically_reviewed
 
 
-def test_the_publishing_record_lists_snippets_beside_pages(faq, editor, reviewer, publisher):
+def test_the_publishing_record_lists_snippets_beside_pages(loaded_faq, editor, reviewer, publisher):
+    faq = loaded_faq
     client_for(editor).post(snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-submit": "1"}))
     workflow_action(reviewer, faq, "approve")
     workflow_action(publisher, faq, "approve")
@@ -254,7 +268,7 @@ def test_an_urgent_faq_correction_publishes_records_and_alerts_until_signed_off(
     refused = client_for(admin_user).post(
         snippet_url(faq, "edit"), faq_form(faq, NEW_ANSWER, **{"action-publish": "1"})
     )
-    assert any(url in str(message) for message in refused.wsgi_request._messages)
+    assert any(url in str(message) for message in get_messages(refused.wsgi_request))
     reason = "The answer gives a wrong phone number and patients are calling it."
     assert client_for(admin_user).post(url, {"reason": reason}).status_code == 302
     assert what_patients_read()["FAQ page"]

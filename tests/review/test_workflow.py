@@ -10,11 +10,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.models import Page, PageLogEntry, TaskState, WorkflowState
+from wagtail.models import Page, PageLogEntry, Site, TaskState, WorkflowState
 
 from education.models import ArticlePage
 from review.models import ReviewSettings
 from review.stamping import add_months, review_stamp
+from tests import factories
 from tests.conftest import page_at
 
 from .conftest import add_article_url, article_data, assert_denied, client_for, edit_url
@@ -190,22 +191,31 @@ def test_editors_cannot_type_the_review_dates(editor):
     assert 'name="last_reviewed"' not in form and 'name="reviewed_by"' not in form
 
 
+def a_safety_page():
+    """An article at an address the review settings name as a safety page."""
+    settings = ReviewSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.safety_page_slugs = f"{settings.safety_page_slugs} widget-warning-signs"
+    settings.save()
+    return factories.ArticlePageFactory(title="Widget warning signs")
+
+
+PAGES_BY_TYPE = {
+    "therapy type": lambda: factories.TherapyTypePageFactory(parent=factories.SectionPageFactory()),
+    "safety page": a_safety_page,
+    "condition": lambda: factories.ConditionPageFactory(parent=factories.SectionPageFactory()),
+    "article": factories.ArticlePageFactory,
+    "home": lambda: page_at("/"),
+    "FAQ index": factories.FAQIndexPageFactory,
+}
+
+
 @pytest.mark.parametrize(
-    ("path", "months"),
-    [
-        ("/types/checkpoint-inhibitors/", 12),
-        ("/side-effects-and-monitoring/", 12),
-        ("/get-help-now/", 12),
-        ("/after-treatment/", 12),
-        ("/where-it-is-used/cancer/", 24),
-        ("/how-it-works/", 24),
-        ("/", 24),
-        ("/faqs/", 24),
-    ],
+    ("kind", "months"),
+    [("therapy type", 12), ("safety page", 12), ("condition", 24), ("article", 24), ("home", 24), ("FAQ index", 24)],
 )
-def test_review_interval_by_page_type(path, months, reviewer):
+def test_review_interval_by_page_type(kind, months, reviewer):
     today = datetime.date(2026, 1, 31)
-    stamp = review_stamp(page_at(path), reviewer, today)
+    stamp = review_stamp(PAGES_BY_TYPE[kind](), reviewer, today)
     assert stamp.last_reviewed == today
     assert stamp.next_review_due == add_months(today, months)
 
@@ -216,8 +226,9 @@ def test_review_intervals_come_from_the_site_settings(reviewer, site):
     settings.article_page_months = 18
     settings.save()
     today = datetime.date(2026, 3, 1)
-    assert review_stamp(page_at("/types/cytokines/"), reviewer, today).next_review_due == datetime.date(2026, 9, 1)
-    assert review_stamp(page_at("/how-it-works/"), reviewer, today).next_review_due == datetime.date(2027, 9, 1)
+    therapy = factories.TherapyTypePageFactory(parent=factories.SectionPageFactory())
+    assert review_stamp(therapy, reviewer, today).next_review_due == datetime.date(2026, 9, 1)
+    assert review_stamp(factories.ArticlePageFactory(), reviewer, today).next_review_due == datetime.date(2027, 9, 1)
 
 
 def test_add_months_keeps_to_the_end_of_short_months():
