@@ -26,3 +26,5 @@ RATE_LIMITS_ENABLED = False
 PAGE_CACHE_ENABLED = False
 # Each search's count is written at once, so tests can read it back; the batching test sets a delay.
 SEARCH_COUNTS_FLUSH_SECONDS = 0
+# The suite signs superusers in with a password throughout; the second-factor tests switch it on.
+STAFF_MFA_FOR_SUPERUSERS = False
