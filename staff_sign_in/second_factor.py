@@ -27,8 +27,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 LOCAL_ACCOUNT_BACKEND = "django.contrib.auth.backends.ModelBackend"
 RECOVERY_CODE_COUNT = 10
 SHOWN_CODES_SESSION_KEY = "staff_sign_in_recovery_codes"
-# The requests a session still owing its second factor may make: these pages, and signing out.
-OPEN_URL_NAMES = ("staff_sign_in_second_factor", "staff_sign_in_second_factor_setup", "wagtailadmin_logout")
+# The requests a session still owing its second factor may make: these pages, signing out, and
+# what the admin's own pages load (its icons and translations), which would otherwise be answered
+# with a redirect to a whole page.
+OPEN_URL_NAMES = (
+    "staff_sign_in_second_factor",
+    "staff_sign_in_second_factor_setup",
+    "wagtailadmin_logout",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+)
 
 
 def owes_second_factor(request) -> bool:

@@ -4,14 +4,20 @@ roles from groups, the refusals, sign-out at the provider, and a provider that d
 Screenshots go to SSO_SHOTS_DIR when it is set (the session's own folder, never the repository).
 """
 
+import base64
 import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django_otp.oath import totp
 
-from tests.browser.conftest import served_portal
+from tests.browser.conftest import BASE_DIR, served_portal
 from tests.staff_sign_in.oidc_provider import missing_requirements, running_provider
 from tooling.processes import free_port
 
@@ -232,3 +238,129 @@ def test_an_id_token_for_another_application_expired_or_unsigned_is_refused(hosp
     assert refusal(page) == ("untrusted_token", "This sign-in could not be trusted")
     page.goto(f"{portal_url}/admin/")
     assert urlsplit(page.url).path == "/admin/login/"
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(hospital, loopback_page):
+    provider, portal_url, database = hospital
+    page = loopback_page()
+    sign_in_at_provider(page, portal_url, "ed")
+    page.get_by_role("button", name="Ed Jones").click()
+    page.get_by_role("button", name="Log out").click()
+    # The provider asks whether to end its own session too, then sends the browser back.
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(f"{portal_url}/admin/login/")
+    page.goto(f"{portal_url}/admin/")
+    assert urlsplit(page.url).path == "/admin/login/"
+    # Signing in again needs the person at the provider again: its session has ended.
+    page.get_by_role("link", name=f"Sign in with {ORGANISATION}").click()
+    page.wait_for_selector("input[name=login]")
+
+
+class Unanswering:
+    """A port that accepts connections and never answers: a provider hung, not refusing."""
+
+    def __init__(self):
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture(scope="module")
+def provider_down(oidc_requirements, tmp_path_factory):
+    """A portal whose provider hangs, with OIDC_ONLY and a break-glass superuser: (URL, password)."""
+    hung = Unanswering()
+    database = tmp_path_factory.mktemp("sso-down") / "portal.sqlite3"
+    env = {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "OIDC_ISSUER": hung.url,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_ROLE_GROUPS": ROLE_GROUPS,
+        "OIDC_DISPLAY_NAME": ORGANISATION,
+        "OIDC_ONLY": "true",
+        "STAFF_MFA_FOR_SUPERUSERS": "true",
+    }
+    password = "break-glass-password-for-tests"
+    try:
+        with served_portal(env, load_content=False) as url:
+            subprocess.run(
+                [sys.executable, "manage.py", "createsuperuser", "--no-input", "--username", "breakglass"],
+                cwd=BASE_DIR,
+                env={
+                    **os.environ,
+                    "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+                    "DJANGO_SUPERUSER_PASSWORD": password,
+                    "DJANGO_SUPERUSER_EMAIL": "bg@hospital.test",
+                    **env,
+                },
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            yield url, password
+    finally:
+        hung.close()
+
+
+def test_a_provider_that_does_not_answer_gives_a_clear_page_within_5_seconds(provider_down, loopback_page):
+    portal_url, _ = provider_down
+    page = loopback_page()
+    page.goto(f"{portal_url}/admin/login/")
+    shot(page, "5-sign-in-page-oidc-only")
+    assert page.locator("input[name=password]").count() == 0  # OIDC_ONLY: no password form offered
+    started = time.monotonic()
+    with page.expect_response(lambda response: "/admin/login/oidc/" in response.url) as answer:
+        page.get_by_role("link", name=f"Sign in with {ORGANISATION}").click()
+    elapsed = time.monotonic() - started
+    shot(page, "6-provider-not-answering")
+    assert answer.value.status == 503
+    assert refusal(page) == ("unavailable", "The hospital sign-in service is not answering")
+    assert elapsed < 6.5, f"took {elapsed:.1f} s"
+
+
+def _code_from_key(page) -> str:
+    key = page.locator("main code").first.inner_text().replace(" ", "")
+    padded = key + "=" * (-len(key) % 8)
+    return f"{totp(base64.b32decode(padded)):06d}"
+
+
+def test_the_break_glass_superuser_signs_in_with_a_second_factor_while_the_provider_is_down(
+    provider_down, loopback_page
+):
+    portal_url, password = provider_down
+    page = loopback_page()
+    page.goto(f"{portal_url}/admin/login/")
+    page.get_by_role("link", name="Emergency sign-in for local administrators").click()
+    page.fill("input[name=username]", "breakglass")
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    assert "/second-factor/set-up/" in page.url, (page.url, page.locator("main").inner_text())
+    shot(page, "7-second-factor-set-up")
+    assert page.locator("main").count() == 1  # the admin's icons were not answered with this page
+    page.fill("input[name=code]", _code_from_key(page))
+    page.get_by_role("button", name="Turn on").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for()
+    shot(page, "8-recovery-codes")
+    codes = page.locator(".staff-sign-in-recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("button", name="I have kept them").click()
+    page.wait_for_url(f"{portal_url}/admin/")
+
+    # The next sign-in asks for a code; a recovery code serves when the phone is lost.
+    page.context.clear_cookies()
+    page.goto(f"{portal_url}/admin/login/?local")
+    page.fill("input[name=username]", "breakglass")
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/second-factor/**")
+    shot(page, "9-second-factor-prompt")
+    page.goto(f"{portal_url}/admin/pages/")
+    assert "/second-factor/" in page.url  # nothing in the admin opens before the code
+    page.fill("input[name=code]", codes[0])
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{portal_url}/admin/pages/")
