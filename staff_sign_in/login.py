@@ -8,6 +8,7 @@ from wagtail.admin.views import account
 from education.models import PortalSettings
 
 from .oidc import provider_sign_out_url
+from .refusals import REFUSAL_ATTRIBUTE, refused
 
 
 def identity_provider_name(request) -> str:
@@ -25,6 +26,12 @@ class StaffLoginView(account.LoginView):
             form.add_error(None, f"Sign in with {identity_provider_name(self.request)} instead.")
             return self.form_invalid(form)
         return super().form_valid(form)
+
+    def form_invalid(self, form):
+        # A directory account refused for its groups, or a directory not answering: a page that
+        # says so, rather than "wrong password".
+        reason = getattr(self.request, REFUSAL_ATTRIBUTE, None)
+        return refused(self.request, reason) if reason else super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from .discovery import ProviderUnavailable, provider_metadata
 from .models import StaffIdentity
-from .refusals import refused
+from .refusals import REFUSAL_ATTRIBUTE, refused
 from .roles import apply_roles, roles_for
 
 logger = logging.getLogger(__name__)
@@ -31,8 +31,6 @@ logger = logging.getLogger(__name__)
 BACKEND_PATH = "staff_sign_in.oidc.HospitalOIDCBackend"
 # Tokens whose clocks differ from ours by less than this are not refused for it.
 CLOCK_LEEWAY_SECONDS = 60
-# Set on the request by the backend when it refuses a person, for the callback view to explain.
-REFUSAL_ATTRIBUTE = "staff_sign_in_refusal"
 
 
 class UntrustedToken(SuspiciousOperation):

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from django.template.response import TemplateResponse
 
+# Set on the request by a backend that refuses a person, for the view to explain.
+REFUSAL_ATTRIBUTE = "staff_sign_in_refusal"
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -45,6 +48,12 @@ REFUSALS = {
         403,
         "This account is switched off",
         "An administrator of this site has switched your account off. Ask them if you need access again.",
+    ),
+    "directory_unavailable": Refusal(
+        503,
+        "The hospital directory is not answering",
+        "Your user name and password could not be checked. Try again in a few minutes. If you are "
+        "a local administrator with an emergency account, you can still sign in with its password.",
     ),
     "unavailable": Refusal(
         503,

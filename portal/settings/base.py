@@ -319,6 +319,31 @@ if OIDC_ISSUER:
     AUTHENTICATION_BACKENDS.append("staff_sign_in.oidc.HospitalOIDCBackend")
 elif OIDC_ONLY:
     raise ImproperlyConfigured("OIDC_ONLY=true needs OIDC_ISSUER: nobody but superusers could sign in.")
+# LDAP / Active Directory (django-auth-ldap, installed from requirements-ldap.txt): a directory
+# account's password, its groups (nested ones too) giving its roles as OIDC_ROLE_GROUPS does.
+LDAP_URL = env_str("LDAP_URL")  # ldap://dc1.hospital.example or ldaps://…:636
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_CA_FILE = env_str("LDAP_CA_FILE")  # the CA that signed the directory's certificate
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+# Active Directory's: the account name, and not a disabled account (userAccountControl bit 2).
+LDAP_USER_FILTER = env_str(
+    "LDAP_USER_FILTER", "(&(sAMAccountName=%(user)s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+)
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=group)")
+LDAP_ROLE_GROUPS = parse_role_groups("LDAP_ROLE_GROUPS", env_str("LDAP_ROLE_GROUPS"))
+if LDAP_URL:
+    for required in ("LDAP_USER_SEARCH_BASE", "LDAP_GROUP_SEARCH_BASE", "LDAP_ROLE_GROUPS"):
+        env_required(required, because="LDAP_URL is set")
+    if LDAP_URL.startswith("ldap://") and not LDAP_START_TLS and not env_bool("LDAP_ALLOW_PLAIN_TEXT", False):
+        raise ImproperlyConfigured(
+            "LDAP_URL sends passwords unencrypted: use ldaps:// or LDAP_START_TLS=true "
+            "(LDAP_ALLOW_PLAIN_TEXT=true only for a directory on this machine)."
+        )
+    # Before the local accounts: a directory account that is refused is not tried as a local one.
+    AUTHENTICATION_BACKENDS.insert(-1, "staff_sign_in.directory.HospitalLDAPBackend")
 
 # Only staff have sessions: they end after a working day, or an idle hour (portal/staff_sessions.py).
 STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_HOURS", 10) * 3600
