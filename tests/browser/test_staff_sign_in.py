@@ -99,6 +99,22 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def test_the_sign_in_page_offers_the_hospital_sign_in_and_fits_a_phone(hospital, loopback_page):
+    provider, portal_url, database = hospital
+    page = loopback_page(width=320, height=640)
+    page.goto(f"{portal_url}/admin/login/")
+    shot(page, "1-portal-sign-in-page-phone")
+    button = page.get_by_role("link", name=f"Sign in with {ORGANISATION}")
+    assert button.is_visible()
+    assert page.locator("input[name=password]").is_visible()  # OIDC_ONLY is not set: both ways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert not clipped(button), "the button's label is cut off"
+
+
+def clipped(locator) -> bool:
+    return locator.evaluate("element => element.scrollWidth > element.clientWidth")
+
+
 def sign_in_at_provider(page, portal_url: str, login: str, screenshots: bool = False) -> None:
     """From the portal's sign-in page through the provider's, as a person does."""
     page.goto(f"{portal_url}/admin/login/")
@@ -165,6 +181,10 @@ def test_someone_in_none_of_the_mapped_groups_is_refused_with_a_clear_page(hospi
     page.on("response", lambda response: responses.append(response) if "/oidc/callback/" in response.url else None)
     sign_in_at_provider(page, portal_url, "visitor")
     shot(page, "4-refusal-no-role")
+    page.set_viewport_size({"width": 320, "height": 640})
+    shot(page, "4-refusal-no-role-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # readable on a phone
+    assert not clipped(page.get_by_role("link", name="Back to the sign-in page"))
     assert responses[-1].status == 403
     assert refusal(page) == ("no_role", "You do not have access to this site")
     assert all(email != "visitor@hospital.test" for _, _, email in identities(database))
