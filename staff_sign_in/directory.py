@@ -55,6 +55,7 @@ def directory_settings() -> dict:
 
 
 def _refuse(ldap_user, reason: str):
+    # django-auth-ldap keeps the request on its user object; the sign-in view reads the reason there.
     if ldap_user._request is not None:
         setattr(ldap_user._request, REFUSAL_ATTRIBUTE, reason)
     raise PermissionDenied(reason)

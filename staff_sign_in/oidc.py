@@ -143,7 +143,7 @@ def new_account(claims: dict):
 
 
 def update_details(user, claims: dict) -> None:
-    user.email = claims.get("email", user.email)[:254]
+    user.email = (claims.get("email") or user.email)[:254]
     user.first_name = (claims.get("given_name") or claims.get("name") or user.first_name)[:150]
     user.last_name = (claims.get("family_name") or "")[:150] if claims.get("given_name") else user.last_name
     user.save(update_fields=["email", "first_name", "last_name"])

@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django_otp.oath import totp
 
-from tests.browser.conftest import BASE_DIR, served_portal
+from tests.browser.conftest import AXE_JS, BASE_DIR, served_portal
+from tests.browser.test_accessibility import AXE_RUN, AXE_TAGS, describe
 from tests.staff_sign_in.oidc_provider import missing_requirements, running_provider
 from tooling.processes import free_port
 
@@ -109,6 +110,13 @@ def test_the_sign_in_page_offers_the_hospital_sign_in_and_fits_a_phone(hospital,
     assert page.locator("input[name=password]").is_visible()  # OIDC_ONLY is not set: both ways
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert not clipped(button), "the button's label is cut off"
+    assert_accessible(page)
+
+
+def assert_accessible(page) -> None:
+    page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(AXE_RUN, AXE_TAGS)
+    assert violations == [], describe(violations)
 
 
 def clipped(locator) -> bool:
@@ -185,6 +193,7 @@ def test_someone_in_none_of_the_mapped_groups_is_refused_with_a_clear_page(hospi
     shot(page, "4-refusal-no-role-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # readable on a phone
     assert not clipped(page.get_by_role("link", name="Back to the sign-in page"))
+    assert_accessible(page)
     assert responses[-1].status == 403
     assert refusal(page) == ("no_role", "You do not have access to this site")
     assert all(email != "visitor@hospital.test" for _, _, email in identities(database))
@@ -362,6 +371,7 @@ def test_the_break_glass_superuser_signs_in_with_a_second_factor_while_the_provi
     assert "/second-factor/set-up/" in page.url, (page.url, page.locator("main").inner_text())
     shot(page, "7-second-factor-set-up")
     assert page.locator("main").count() == 1  # the admin's icons were not answered with this page
+    assert_accessible(page)
     page.fill("input[name=code]", _code_from_key(page))
     page.get_by_role("button", name="Turn on").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
@@ -379,6 +389,7 @@ def test_the_break_glass_superuser_signs_in_with_a_second_factor_while_the_provi
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/second-factor/**")
     shot(page, "9-second-factor-prompt")
+    assert_accessible(page)
     page.goto(f"{portal_url}/admin/pages/")
     assert "/second-factor/" in page.url  # nothing in the admin opens before the code
     page.fill("input[name=code]", codes[0])
