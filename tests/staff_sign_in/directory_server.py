@@ -2,7 +2,8 @@
 a small hospital directory: people, groups (one nested in another), a service account, and an
 account disabled the OpenLDAP way (a password-policy lock, which slapd itself enforces).
 
-StartTLS uses the test certificates slapdtest ships (for 127.0.0.1 and localhost)."""
+StartTLS (on ldap_uri) and LDAPS (on ldaps_uri) use the test certificates slapdtest ships (for
+127.0.0.1 and localhost)."""
 
 import os
 import shutil
@@ -84,6 +85,13 @@ def hospital_directory():
             + f"\ndn: olcOverlay=ppolicy,olcDatabase={{1}}%(database)s,cn=config\nobjectClass: olcOverlayConfig\n"
             f"objectClass: olcPPolicyConfig\nolcOverlay: ppolicy\nolcPPolicyDefault: cn=default,ou=policies,{SUFFIX}\n"
         )
+
+        def __init__(self):
+            super().__init__()
+            self.ldaps_uri = f"ldaps://127.0.0.1:{self._avail_tcp_port()}/"
+            # slapdtest listens on ldap:// and ldapi:// only; its listener list is joined with
+            # spaces, so this adds LDAPS beside them (its own tools keep using ldapi://).
+            self.ldapi_uri = f"{self.ldapi_uri} {self.ldaps_uri}"
 
     server = HospitalDirectory()
     server.start()

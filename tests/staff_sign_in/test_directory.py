@@ -71,6 +71,16 @@ def test_a_nurse_in_a_group_nested_in_the_editors_group_signs_in_as_an_editor(cl
     assert StaffIdentity.objects.get(user=nina).subject == f"uid=nina,{directory.PEOPLE}"
 
 
+def test_ldaps_works_too_and_a_certificate_from_another_authority_is_refused(client, slapd, settings):
+    use_directory(settings, slapd.ldaps_uri, start_tls=False, ca_file=slapd.cafile)
+    assert sign_in(client, "nina", directory.PASSWORDS["nina"])["Location"] == "/admin/"
+    client.post("/admin/logout/")
+    # The system's public authorities did not sign the directory's certificate: no password is sent.
+    use_directory(settings, slapd.ldaps_uri, start_tls=False, ca_file="/etc/ssl/certs/ca-certificates.crt")
+    refused = sign_in(client, "nina", directory.PASSWORDS["nina"])
+    assert refused.status_code == 503 and "_auth_user_id" not in client.session
+
+
 def test_roles_are_read_again_at_every_sign_in(client, hospital_directory):
     assert sign_in(client, "rita", directory.PASSWORDS["rita"]).status_code == 302
     assert roles_of("rita@hospital.test") == {"Clinical reviewers"}
