@@ -43,9 +43,3 @@ def provider_metadata() -> dict:
     with _lock:
         _kept.update(metadata=metadata, read_at=time.monotonic())
     return metadata
-
-
-def forget() -> None:
-    """Read the description afresh next time (the tests start a new provider on a new port)."""
-    with _lock:
-        _kept.clear()

@@ -190,11 +190,6 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self):
         return refused(self.request, getattr(self.request, REFUSAL_ATTRIBUTE, None) or "bad_state")
 
-    def login_success(self):
-        if not self.user.is_active:
-            return refused(self.request, "inactive")
-        return super().login_success()
-
 
 def provider_sign_out_url(request) -> str | None:
     """Where to send the browser so the provider ends its session too (OpenID Connect RP-Initiated

@@ -201,6 +201,17 @@ def test_someone_in_none_of_the_mapped_groups_is_refused_with_a_clear_page(hospi
     assert urlsplit(page.url).path == "/admin/login/"
 
 
+def test_cancelling_at_the_provider_ends_on_a_page_that_says_so(hospital, loopback_page):
+    provider, portal_url, database = hospital
+    page = loopback_page()
+    page.goto(f"{portal_url}/admin/login/")
+    page.get_by_role("link", name=f"Sign in with {ORGANISATION}").click()
+    with page.expect_response(lambda response: "/oidc/callback/" in response.url) as answer:
+        page.get_by_role("link", name="Cancel").click()
+    assert answer.value.status == 403
+    assert refusal(page) == ("cancelled", "You are not signed in")
+
+
 def _started_sign_in(page, portal_url: str) -> str:
     """Start a sign-in and stop at the provider's page: the state the portal sent with it."""
     sent = []
