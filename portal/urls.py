@@ -29,6 +29,8 @@ urlpatterns = [
         rate_limited("password_reset", methods=("POST",))(account.PasswordResetView.as_view()),
         name="wagtailadmin_password_reset",
     ),
+    # Sign-in and sign-out (the hospital's identity provider, a second factor) before Wagtail's own.
+    path("", include("staff_sign_in.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("api/v2/", api_router.urls),
     path("feeds/updates/", UpdatedPagesFeed(), name="feed_updates"),

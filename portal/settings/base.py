@@ -4,7 +4,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from .environment import env_bool, env_days, env_int, env_list, env_networks, env_str
+from django.core.exceptions import ImproperlyConfigured
+
+from staff_sign_in.roles import parse_role_groups
+
+from .environment import env_bool, env_days, env_int, env_list, env_networks, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,6 +20,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
 INSTALLED_APPS = [
+    "staff_sign_in",
     "caching",
     "education",
     "uploads",
@@ -28,6 +33,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
@@ -72,10 +80,13 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.staff_sessions.StaffSessionMiddleware",
+    # After the session's limits: a session that has ended owes nothing.
+    "staff_sign_in.second_factor.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "portal.sign_in_limits.SignInLimitMiddleware",
     "uploads.upload_errors.UploadStorageErrorMiddleware",
@@ -279,6 +290,60 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Its log lines name the user name tried, never the address (portal/sign_in_limits.py).
 AXES_CLIENT_STR_CALLABLE = "portal.sign_in_limits.described_without_address"
+
+# Staff sign-in (staff_sign_in/, docs/sso.md). With nothing set, local passwords only.
+# A second factor (an authenticator app, recovery codes) for superusers signing in with a password.
+STAFF_MFA_FOR_SUPERUSERS = env_bool("STAFF_MFA_FOR_SUPERUSERS", True)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# How long a request to the identity provider or directory may take before the sign-in gives up.
+IDENTITY_PROVIDER_TIMEOUT_SECONDS = 5
+# OpenID Connect (mozilla-django-oidc): the provider's endpoints come from its discovery document.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_GROUPS = parse_role_groups("OIDC_ROLE_GROUPS", env_str("OIDC_ROLE_GROUPS"))
+OIDC_ONLY = env_bool("OIDC_ONLY", False)
+# "Sign in with …": this, or else the organisation name in Settings → Portal settings.
+OIDC_DISPLAY_NAME = env_str("OIDC_DISPLAY_NAME")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True  # the hint that lets the provider end its session at sign-out
+OIDC_TIMEOUT = IDENTITY_PROVIDER_TIMEOUT_SECONDS
+LOGIN_REDIRECT_URL = "wagtailadmin_home"  # after a sign-in that named no page to return to
+if OIDC_ISSUER:
+    for required in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_GROUPS"):
+        env_required(required, because="OIDC_ISSUER is set")
+    AUTHENTICATION_BACKENDS.append("staff_sign_in.oidc.HospitalOIDCBackend")
+elif OIDC_ONLY:
+    raise ImproperlyConfigured("OIDC_ONLY=true needs OIDC_ISSUER: nobody but superusers could sign in.")
+# LDAP / Active Directory (django-auth-ldap, installed from requirements-ldap.txt): a directory
+# account's password, its groups (nested ones too) giving its roles as OIDC_ROLE_GROUPS does.
+LDAP_URL = env_str("LDAP_URL")  # ldap://dc1.hospital.example or ldaps://…:636
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_CA_FILE = env_str("LDAP_CA_FILE")  # the CA that signed the directory's certificate
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+# Active Directory's: the account name, and not a disabled account (userAccountControl bit 2).
+LDAP_USER_FILTER = env_str(
+    "LDAP_USER_FILTER", "(&(sAMAccountName=%(user)s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+)
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=group)")
+LDAP_ROLE_GROUPS = parse_role_groups("LDAP_ROLE_GROUPS", env_str("LDAP_ROLE_GROUPS"))
+if LDAP_URL:
+    for required in ("LDAP_USER_SEARCH_BASE", "LDAP_GROUP_SEARCH_BASE", "LDAP_ROLE_GROUPS"):
+        env_required(required, because="LDAP_URL is set")
+    if LDAP_URL.startswith("ldap://") and not LDAP_START_TLS and not env_bool("LDAP_ALLOW_PLAIN_TEXT", False):
+        raise ImproperlyConfigured(
+            "LDAP_URL sends passwords unencrypted: use ldaps:// or LDAP_START_TLS=true "
+            "(LDAP_ALLOW_PLAIN_TEXT=true only for a directory on this machine)."
+        )
+    # Before the local accounts: a directory account that is refused is not tried as a local one.
+    AUTHENTICATION_BACKENDS.insert(-1, "staff_sign_in.directory.HospitalLDAPBackend")
 
 # Only staff have sessions: they end after a working day, or an idle hour (portal/staff_sessions.py).
 STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_HOURS", 10) * 3600

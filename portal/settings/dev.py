@@ -2,7 +2,7 @@
 local-memory cache; manage.py defaults to them. `make run` serves as patients see it (settings.local)."""
 
 from .base import *  # noqa: F403
-from .environment import env_list, env_str
+from .environment import env_bool, env_list, env_str
 
 DEBUG = True
 # A fixed key is safe here: dev settings are never used to serve real users.
@@ -21,3 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 # Nothing in front of runserver serves the rendered images (uploads/serving.py).
 SERVE_MEDIA = True
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain")
+# The admin login `make run` prints works with its password alone, as it always has: set
+# STAFF_MFA_FOR_SUPERUSERS=true to try the second factor that production asks of superusers.
+STAFF_MFA_FOR_SUPERUSERS = env_bool("STAFF_MFA_FOR_SUPERUSERS", False)

@@ -60,10 +60,10 @@ def env_networks(name: str) -> list[str]:
     return networks
 
 
-def env_required(name: str) -> str:
+def env_required(name: str, because: str = "in production") -> str:
     value = env_str(name)
     if not value:
-        raise ImproperlyConfigured(f"The {name} environment variable is required in production.")
+        raise ImproperlyConfigured(f"The {name} environment variable is required {because}.")
     return value
 
 

@@ -1,6 +1,7 @@
 """Fast, deterministic settings for the test suite."""
 
 from .base import *  # noqa: F403
+from .environment import env_bool
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -26,3 +27,6 @@ RATE_LIMITS_ENABLED = False
 PAGE_CACHE_ENABLED = False
 # Each search's count is written at once, so tests can read it back; the batching test sets a delay.
 SEARCH_COUNTS_FLUSH_SECONDS = 0
+# The suite signs superusers in with a password throughout; the second-factor tests switch it on
+# (and the browser tests, through the environment of the server they start).
+STAFF_MFA_FOR_SUPERUSERS = env_bool("STAFF_MFA_FOR_SUPERUSERS", False)

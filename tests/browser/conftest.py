@@ -9,6 +9,7 @@ axe-core is missing the browser tests are skipped, unless PORTAL_REQUIRE_BROWSER
 where they fail instead.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -148,9 +149,10 @@ def allowed_host_origin() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
-@pytest.fixture(scope="session")
-def portal_server(browser_requirements, allowed_host_origin):
-    """Base URL (no trailing slash) of the real site, served in a separate process."""
+@contextlib.contextmanager
+def served_portal(extra_env: dict[str, str], *, port: int | None = None, load_content: bool = True):
+    """Base URL (no trailing slash) of the real site served by runserver in its own process, on a
+    fresh SQLite database, with `extra_env` added to its environment; stopped on leaving."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     tmp_dir = Path(tempfile.mkdtemp(prefix=f"portal-browser-{worker + '-' if worker else ''}"))
     log_path = tmp_dir / "server.log"
@@ -160,13 +162,14 @@ def portal_server(browser_requirements, allowed_host_origin):
         # Always SQLite: the PostgreSQL CI pass sets DATABASE_URL for pytest's own database.
         "DATABASE_URL": f"sqlite:///{tmp_dir / 'browser.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
-        "EMBED_ALLOWED_ORIGINS": allowed_host_origin,
+        **extra_env,
     }
     process = None
     try:
         _run_manage(["migrate", "--no-input"], env, log_path)
-        _run_manage(["load_content"], env, log_path)
-        port = free_port()
+        if load_content:
+            _run_manage(["load_content"], env, log_path)
+        port = port or free_port()
         base_url = f"http://127.0.0.1:{port}"
         with log_path.open("a") as log:
             process = subprocess.Popen(
@@ -187,6 +190,13 @@ def portal_server(browser_requirements, allowed_host_origin):
                 process.kill()
                 process.wait(timeout=10)
         shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def portal_server(browser_requirements, allowed_host_origin):
+    """Base URL (no trailing slash) of the real site, served in a separate process."""
+    with served_portal({"EMBED_ALLOWED_ORIGINS": allowed_host_origin}) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
