@@ -33,6 +33,7 @@ from tooling.processes import (
     gunicorn_command,
     postgres_admin_conninfo,
     run_python_in_repo,
+    stop_process,
     throwaway_postgres_database,
 )
 
@@ -210,17 +211,6 @@ def latency_rows(csv_prefix: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 def collectstatic_if_needed(environment: dict[str, str]) -> None:
     manifest = REPO / "staticfiles" / "staticfiles.json"
     sources = [path for path in (REPO / "static").rglob("*") if path.is_file()]
@@ -372,7 +362,7 @@ def main() -> int:
         if watcher:
             watcher.stop.set()
         for process in (editor, locust, gunicorn):
-            stop(process)
+            stop_process(process)
         if redis_url:
             with contextlib.suppress(Exception):
                 import redis

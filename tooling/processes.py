@@ -36,6 +36,18 @@ def run_python_in_repo(
     )
 
 
+def stop_process(process: subprocess.Popen | None, timeout: float = 15) -> None:
+    """Ask a server we started to stop, and end it if it has not within `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tooling.processes import free_port
+from tooling.processes import free_port, stop_process
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 MANAGE_PY = BASE_DIR / "manage.py"
@@ -182,13 +182,7 @@ def served_portal(extra_env: dict[str, str], *, port: int | None = None, load_co
         _wait_until_answering(process, base_url, log_path)
         yield base_url
     finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_process(process, timeout=10)
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
 

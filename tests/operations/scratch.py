@@ -25,6 +25,7 @@ from tooling.processes import (
     nginx_binary,
     postgres_admin_conninfo,
     run_python_in_repo,
+    stop_process,
     throwaway_postgres_database,
 )
 
@@ -239,13 +240,7 @@ class AppServer:
         pytest.fail(f"{self.name} did not answer /healthz within {STARTUP_SECONDS} s:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
 
     def tracebacks(self) -> str:
         text = self.log.read_text()

@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tooling.processes import stop_process
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 START_TIMEOUT = 20  # seconds
@@ -70,9 +72,4 @@ def running_provider(*, port: int, client_id: str, client_secret: str, portal_ur
                 time.sleep(0.2)
         yield OpenIDProvider(issuer)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=10)
