@@ -133,7 +133,7 @@ def test_a_directory_that_does_not_answer_fails_within_5_seconds_and_break_glass
         elapsed = time.monotonic() - started
         assert response.status_code == 503
         assert "The hospital directory is not answering" in response.content.decode()
-        assert elapsed < 6.5, f"took {elapsed:.1f} s"
+        assert elapsed < 5, f"took {elapsed:.1f} s"
 
         get_user_model().objects.create_superuser("breakglass", "bg@hospital.test", "break-glass-password")
         assert sign_in(client, "breakglass", "break-glass-password")["Location"] == "/admin/"
