@@ -148,6 +148,22 @@ def _confirm(device: TOTPDevice) -> list[str]:
     return codes
 
 
+@transaction.atomic
+def remove_second_factor(user) -> list[str]:
+    """Deletes every authenticator and recovery code the account has (a lost phone), so that a
+    superuser sets up a new one at their next sign-in; says what was removed, in words."""
+    removed = []
+    for device in devices_for_user(user, confirmed=None):
+        if isinstance(device, StaticDevice):
+            removed.append(f"{device.token_set.count()} unused recovery codes")
+        elif device.confirmed:
+            removed.append("the authenticator app")
+        else:
+            removed.append("an authenticator app whose set-up was not finished")
+        device.delete()
+    return removed
+
+
 def _grouped(key: bytes) -> str:
     """The secret in base 32, in groups of four, for typing into an app that cannot scan."""
     text = b32encode(key).decode().rstrip("=")

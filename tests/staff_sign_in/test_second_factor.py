@@ -1,15 +1,19 @@
 """A second factor for local accounts: superusers set up an authenticator app at their first
 password sign-in, then give a code (or a single-use recovery code) at every sign-in; nothing in the
-admin opens before. With OIDC_ONLY, a password signs in superusers (break-glass) and nobody else."""
+admin opens before. With OIDC_ONLY, a password signs in superusers (break-glass) and nobody else.
+Someone who lost their phone gets theirs removed with `manage.py reset_second_factor`."""
 
+import io
 import re
 
 import pytest
+from django_otp import devices_for_user
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
@@ -127,3 +131,45 @@ def test_with_oidc_only_a_password_signs_in_superusers_and_nobody_else(client, s
     assert "_auth_user_id" not in client.session
     assert sign_in(client)["Location"] == "/admin/"
     assert client.get("/admin/")["Location"].startswith(SECOND_FACTOR)
+
+
+def reset_second_factor(username: str) -> str:
+    out = io.StringIO()
+    call_command("reset_second_factor", username, stdout=out)
+    return out.getvalue()
+
+
+def test_after_a_reset_a_superuser_who_lost_their_phone_sets_up_a_new_one(client, superuser):
+    sign_in(client)
+    old_codes = set_up_second_factor(client, superuser)
+    assert client.get("/admin/").status_code == 200
+
+    said = reset_second_factor("breakglass")
+
+    assert "Removed from breakglass: the authenticator app, 10 unused recovery codes." in said
+    assert "At their next sign-in they will set up a new authenticator app." in said
+    assert list(devices_for_user(superuser, confirmed=None)) == []
+    # The session that passed with the lost phone is asked again.
+    assert client.get("/admin/")["Location"].startswith(SECOND_FACTOR)
+    client.post("/admin/logout/")
+
+    sign_in(client)
+    assert client.get(SECOND_FACTOR)["Location"].startswith(SET_UP)
+    assert "Scan this picture" in client.get(SET_UP).content.decode()
+    new_codes = set_up_second_factor(client, superuser)
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_reset_of_an_unknown_user_name_says_so_and_changes_nothing(client, superuser):
+    sign_in(client)
+    set_up_second_factor(client, superuser)
+
+    with pytest.raises(CommandError, match="No account has the user name 'breakglas'. Nothing was changed."):
+        reset_second_factor("breakglas")
+
+    assert len(list(devices_for_user(superuser))) == 2  # the authenticator and the recovery codes
+
+
+def test_a_reset_of_an_account_without_a_second_factor_says_there_was_none(superuser):
+    assert reset_second_factor("breakglass") == "breakglass has no second factor: nothing was changed.\n"
