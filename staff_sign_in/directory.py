@@ -6,9 +6,14 @@ needs system libraries to build, so a portal without a directory never imports i
 
 The person's password is checked by binding as them; their groups, nested groups included, are
 read with the service account and give their roles (roles.py), as OpenID groups do. Accounts are
-keyed on the directory entry (its DN), never on a user name a local account might share, so a
-directory "admin" can never become the local break-glass "admin".
+keyed on the entry's own identifier (LDAP_ID_ATTRIBUTE: OpenLDAP's entryUUID, Active Directory's
+objectGUID), which stays when the entry is moved or renamed, as its DN does not; never on a user
+name a local account might share, so a directory "admin" can never become the local break-glass
+"admin".
 """
+
+import logging
+import uuid
 
 import ldap
 from django_auth_ldap.backend import LDAPBackend, ldap_error
@@ -22,6 +27,8 @@ from django.dispatch import receiver
 from .models import StaffIdentity
 from .refusals import REFUSAL_ATTRIBUTE
 from .roles import apply_roles, roles_for
+
+logger = logging.getLogger(__name__)
 
 # The issuer recorded for directory accounts: one directory per portal.
 DIRECTORY_ISSUER = "ldap"
@@ -38,13 +45,19 @@ def directory_settings() -> dict:
         options[ldap.OPT_X_TLS_CACERTFILE] = settings.LDAP_CA_FILE
         options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_DEMAND
         options[ldap.OPT_X_TLS_NEWCTX] = 0  # last: makes the options above take effect
+    # Every ordinary attribute, and the identifier by name: entryUUID is an operational attribute,
+    # which a directory sends only when asked for it.
+    attributes = ["*", settings.LDAP_ID_ATTRIBUTE]
     return {
         "SERVER_URI": settings.LDAP_URL,
         "BIND_DN": settings.LDAP_BIND_DN,
         "BIND_PASSWORD": settings.LDAP_BIND_PASSWORD,
         "START_TLS": settings.LDAP_START_TLS,
         "CONNECTION_OPTIONS": options,
-        "USER_SEARCH": LDAPSearch(settings.LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, settings.LDAP_USER_FILTER),
+        "USER_SEARCH": LDAPSearch(
+            settings.LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, settings.LDAP_USER_FILTER, attrlist=attributes
+        ),
+        "USER_ATTRLIST": attributes,
         "GROUP_SEARCH": LDAPSearch(settings.LDAP_GROUP_SEARCH_BASE, ldap.SCOPE_SUBTREE, settings.LDAP_GROUP_FILTER),
         # Groups within groups, as Active Directory nests them: a ward's group inside "Editors".
         "GROUP_TYPE": NestedMemberDNGroupType(member_attr="member"),
@@ -52,6 +65,21 @@ def directory_settings() -> dict:
         "ALWAYS_UPDATE_USER": True,
         "CACHE_TIMEOUT": 0,  # roles are read afresh at every sign-in
     }
+
+
+def entry_id(ldap_user) -> str | None:
+    """The entry's LDAP_ID_ATTRIBUTE as text (a GUID in Active Directory's own spelling), or None if
+    the directory did not send it."""
+    values = (ldap_user.attrs or {}).get(settings.LDAP_ID_ATTRIBUTE)
+    if not values:
+        return None
+    value = values[0]
+    if settings.LDAP_ID_ATTRIBUTE.lower() == "objectguid":
+        # Sixteen bytes, which django-auth-ldap hands over as text when they happen to be valid
+        # UTF-8; Active Directory writes the first three fields little-endian.
+        raw = value.encode("utf-8") if isinstance(value, str) else value
+        return str(uuid.UUID(bytes_le=raw))
+    return value.lower() if isinstance(value, str) else value.hex()
 
 
 def _refuse(ldap_user, reason: str):
@@ -71,11 +99,15 @@ class HospitalLDAPBackend(LDAPBackend):
         return super().settings
 
     def get_or_build_user(self, username, ldap_user):
-        identity = (
-            StaffIdentity.objects.select_related("user")
-            .filter(issuer=DIRECTORY_ISSUER, subject=ldap_user.dn.lower())
-            .first()
-        )
+        subject = entry_id(ldap_user)
+        if subject is None:
+            logger.error(
+                "Directory sign-in refused: %s has no %s (LDAP_ID_ATTRIBUTE; Active Directory's is objectGUID)",
+                ldap_user.dn,
+                settings.LDAP_ID_ATTRIBUTE,
+            )
+            _refuse(ldap_user, "no_directory_id")
+        identity = StaffIdentity.objects.select_related("user").filter(issuer=DIRECTORY_ISSUER, subject=subject).first()
         if not roles_for(settings.LDAP_ROLE_GROUPS, ldap_user.group_dns):
             if identity:
                 apply_roles(identity.user, set())  # out of every mapped group: no role left either
@@ -94,7 +126,7 @@ class HospitalLDAPBackend(LDAPBackend):
         if user is None:
             return None
         StaffIdentity.objects.update_or_create(
-            issuer=DIRECTORY_ISSUER, subject=ldap_user.dn.lower(), defaults={"user": user}
+            issuer=DIRECTORY_ISSUER, subject=entry_id(ldap_user), defaults={"user": user}
         )
         apply_roles(user, roles_for(settings.LDAP_ROLE_GROUPS, ldap_user.group_dns))
         if not user.is_active:

@@ -55,6 +55,12 @@ REFUSALS = {
         "Your user name and password could not be checked. Try again in a few minutes. If you are "
         "a local administrator with an emergency account, you can still sign in with its password.",
     ),
+    "no_directory_id": Refusal(
+        500,
+        "This site cannot recognise directory accounts yet",
+        "The hospital directory checked your password, but did not give this site what it needs to "
+        "tell accounts apart. Nobody has been signed in. Tell the IT service desk.",
+    ),
     "unavailable": Refusal(
         503,
         "The hospital sign-in service is not answering",

@@ -333,6 +333,9 @@ LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
 LDAP_USER_FILTER = env_str(
     "LDAP_USER_FILTER", "(&(sAMAccountName=%(user)s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
 )
+# The attribute that names a person's entry for good, whatever OU it is moved to: OpenLDAP's
+# entryUUID; Active Directory's is objectGUID.
+LDAP_ID_ATTRIBUTE = env_str("LDAP_ID_ATTRIBUTE", "entryUUID")
 LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
 LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=group)")
 LDAP_ROLE_GROUPS = parse_role_groups("LDAP_ROLE_GROUPS", env_str("LDAP_ROLE_GROUPS"))

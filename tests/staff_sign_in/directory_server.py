@@ -11,6 +11,7 @@ import tempfile
 
 SUFFIX = "dc=hospital,dc=test"
 PEOPLE = f"ou=people,{SUFFIX}"
+ONCOLOGY = f"ou=oncology,{PEOPLE}"  # a department under people, for moves between OUs
 GROUPS = f"ou=groups,{SUFFIX}"
 SERVICE_DN = f"cn=portal-reader,{SUFFIX}"
 SERVICE_PASSWORD = "service-account-password"
@@ -53,6 +54,7 @@ DIRECTORY = (
     f"dn: cn=default,ou=policies,{SUFFIX}\nobjectClass: applicationProcess\nobjectClass: pwdPolicy\n"
     "cn: default\npwdAttribute: userPassword\npwdLockout: TRUE\n\n"
     f"dn: {PEOPLE}\nobjectClass: organizationalUnit\nou: people\n\n"
+    f"dn: {ONCOLOGY}\nobjectClass: organizationalUnit\nou: oncology\n\n"
     f"dn: {GROUPS}\nobjectClass: organizationalUnit\nou: groups\n\n"
     + person("nina", "Nina", "Nurse")
     + person("rita", "Rita", "Reviewer")
@@ -101,3 +103,17 @@ def hospital_directory():
         server.stop()
         raise
     return server
+
+
+def entry_uuid(server, dn: str) -> str:
+    """The entryUUID slapd gave the entry (an operational attribute, read as the directory's
+    administrator)."""
+    import ldap
+
+    connection = ldap.initialize(server.ldap_uri)
+    try:
+        connection.simple_bind_s(server.root_dn, server.root_pw)
+        [(_, attributes)] = connection.search_s(dn, ldap.SCOPE_BASE, attrlist=["entryUUID"])
+    finally:
+        connection.unbind_s()
+    return attributes["entryUUID"][0].decode()

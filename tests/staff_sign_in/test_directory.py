@@ -1,11 +1,12 @@
 """Sign-in with directory accounts against a real OpenLDAP slapd on loopback (StartTLS): roles from
-groups, nested groups included; a disabled account, someone in no mapped group, and LDAP filter
-injection in the user name are refused; a directory that does not answer leaves the break-glass
-password working. Skipped where slapd or python-ldap is missing, unless PORTAL_REQUIRE_LDAP=1 (CI)."""
+groups, nested groups included; one account per directory entry, kept when the entry moves to
+another OU; a disabled account, someone in no mapped group, and LDAP filter injection in the user
+name are refused; a directory that does not answer leaves the break-glass password working. Skipped where slapd or python-ldap is missing, unless PORTAL_REQUIRE_LDAP=1 (CI)."""
 
 import os
 import socket
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -68,7 +69,9 @@ def test_a_nurse_in_a_group_nested_in_the_editors_group_signs_in_as_an_editor(cl
     nina = get_user_model().objects.get(email="nina@hospital.test")
     assert (nina.first_name, nina.last_name, nina.has_usable_password()) == ("Nina", "Nurse", False)
     assert roles_of("nina@hospital.test") == {"Editors"}
-    assert StaffIdentity.objects.get(user=nina).subject == f"uid=nina,{directory.PEOPLE}"
+    assert StaffIdentity.objects.get(user=nina).subject == directory.entry_uuid(
+        hospital_directory, f"uid=nina,{directory.PEOPLE}"
+    )
 
 
 def test_ldaps_works_too_and_a_certificate_from_another_authority_is_refused(client, slapd, settings):
@@ -97,6 +100,66 @@ def test_roles_are_read_again_at_every_sign_in(client, hospital_directory):
     finally:
         hospital_directory.ldapmodify(f"dn: {editors}\nchangetype: modify\ndelete: member\nmember: {rita}\n")
         hospital_directory.ldapmodify(f"dn: {reviewers}\nchangetype: modify\nreplace: member\nmember: {rita}\n")
+
+
+def move(server, dn: str, new_parent: str) -> str:
+    """Moves an entry to another OU, and its group memberships with it, as Active Directory does
+    by itself (OpenLDAP needs its refint overlay for that)."""
+    rdn = dn.split(",", 1)[0]
+    moved = f"{rdn},{new_parent}"
+    server.ldapmodify(f"dn: {dn}\nchangetype: modrdn\nnewrdn: {rdn}\ndeleteoldrdn: 1\nnewsuperior: {new_parent}\n")
+    for group in ("portal-reviewers", "all-staff"):
+        server.ldapmodify(
+            f"dn: cn={group},{directory.GROUPS}\nchangetype: modify\n"
+            f"delete: member\nmember: {dn}\n-\nadd: member\nmember: {moved}\n"
+        )
+    return moved
+
+
+def test_someone_moved_to_another_ou_keeps_their_account_and_roles(client, hospital_directory):
+    rita_dn = f"uid=rita,{directory.PEOPLE}"
+    assert sign_in(client, "rita", directory.PASSWORDS["rita"]).status_code == 302
+    rita = get_user_model().objects.get(email="rita@hospital.test")
+    identity = StaffIdentity.objects.get(user=rita)
+    assert identity.subject == directory.entry_uuid(hospital_directory, rita_dn)
+    client.post("/admin/logout/")
+
+    moved_dn = move(hospital_directory, rita_dn, directory.ONCOLOGY)
+    try:
+        assert sign_in(client, "rita", directory.PASSWORDS["rita"])["Location"] == "/admin/"
+        assert int(client.session["_auth_user_id"]) == rita.pk
+        assert get_user_model().objects.filter(email="rita@hospital.test").count() == 1
+        assert list(StaffIdentity.objects.filter(issuer="ldap", user__email="rita@hospital.test")) == [identity]
+        # Read again at the new place: her groups name her new DN.
+        assert roles_of("rita@hospital.test") == {"Clinical reviewers"}
+    finally:
+        move(hospital_directory, moved_dn, directory.PEOPLE)
+
+
+def test_a_directory_that_does_not_send_the_id_attribute_refuses_with_a_clear_page(
+    client, hospital_directory, settings
+):
+    settings.LDAP_ID_ATTRIBUTE = "objectGUID"  # Active Directory's, which OpenLDAP has not got
+    response = sign_in(client, "nina", directory.PASSWORDS["nina"])
+    assert response.status_code == 500
+    assert "This site cannot recognise directory accounts yet" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not get_user_model().objects.filter(email="nina@hospital.test").exists()
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        # What python-ldap reads: Active Directory stores the first three fields little-endian.
+        (bytes(range(0xF0, 0x100)), "f3f2f1f0-f5f4-f7f6-f8f9-fafbfcfdfeff"),
+        # Sixteen bytes that are also valid UTF-8, which django-auth-ldap hands over decoded.
+        ("DCBAFEHGIJKLMNOP", "41424344-4546-4748-494a-4b4c4d4e4f50"),
+    ],
+)
+def test_an_active_directory_object_guid_is_kept_in_its_usual_spelling(settings, sent, kept):
+    entry_id = pytest.importorskip("staff_sign_in.directory").entry_id
+    settings.LDAP_ID_ATTRIBUTE = "objectGUID"
+    assert entry_id(SimpleNamespace(attrs={"objectGUID": [sent]})) == kept
 
 
 def test_someone_in_none_of_the_mapped_groups_is_refused_with_a_clear_page(client, hospital_directory):
