@@ -137,10 +137,12 @@ def test_someone_moved_to_another_ou_keeps_their_account_and_roles(client, hospi
 
 
 def test_a_directory_that_does_not_send_the_id_attribute_refuses_with_a_clear_page(
-    client, hospital_directory, settings
+    client, hospital_directory, settings, caplog
 ):
     settings.LDAP_ID_ATTRIBUTE = "objectGUID"  # Active Directory's, which OpenLDAP has not got
     response = sign_in(client, "nina", directory.PASSWORDS["nina"])
+    # The log tells hospital IT which entry lacked which attribute.
+    assert f"uid=nina,{directory.PEOPLE} has no objectGUID" in caplog.text
     assert response.status_code == 500
     assert "This site cannot recognise directory accounts yet" in response.content.decode()
     assert "_auth_user_id" not in client.session
