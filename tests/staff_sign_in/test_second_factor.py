@@ -120,6 +120,16 @@ def test_other_local_accounts_are_not_asked(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_another_local_account_that_has_a_second_factor_is_asked_for_it(client):
+    editor = get_user_model().objects.create_user("editor", "e@example.org", PASSWORD)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    TOTPDevice.objects.create(user=editor, name="Authenticator app", confirmed=True)
+    sign_in(client, "editor")
+    assert client.get("/admin/pages/")["Location"].startswith(SECOND_FACTOR)
+    client.post(SECOND_FACTOR, {"code": current_code(editor), "next": "/admin/"})
+    assert client.get("/admin/pages/").status_code == 200
+
+
 def test_with_oidc_only_a_password_signs_in_superusers_and_nobody_else(client, superuser, settings):
     settings.OIDC_ONLY = True
     settings.OIDC_DISPLAY_NAME = "St Example Hospital"
