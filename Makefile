@@ -43,7 +43,7 @@ setup: $(VENV)/.runtime ## Create the virtualenv, migrate, load the content and 
 	$(MANAGE) ensure_admin
 
 # Hashed, compressed copies of the static files for whitenoise, remade when a file or a package changes.
-staticfiles/staticfiles.json: $(VENV)/.runtime $(shell find static -type f)
+staticfiles/staticfiles.json: $(VENV)/.runtime $(shell find static */static -type f)
 	DJANGO_SETTINGS_MODULE=portal.settings.local $(MANAGE) collectstatic --no-input --verbosity 0
 
 run: setup staticfiles/staticfiles.json ## Set everything up and serve the portal on http://127.0.0.1:8000 as patients see it

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tooling.processes import (
+    collected_static_is_current,
     free_port,
     gunicorn_command,
     postgres_admin_conninfo,
@@ -212,9 +213,7 @@ def latency_rows(csv_prefix: Path) -> list[dict]:
 
 
 def collectstatic_if_needed(environment: dict[str, str]) -> None:
-    manifest = REPO / "staticfiles" / "staticfiles.json"
-    sources = [path for path in (REPO / "static").rglob("*") if path.is_file()]
-    if manifest.exists() and manifest.stat().st_mtime >= max(path.stat().st_mtime for path in sources):
+    if collected_static_is_current():
         return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],

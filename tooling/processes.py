@@ -48,6 +48,19 @@ def stop_process(process: subprocess.Popen | None, timeout: float = 15) -> None:
         process.wait(timeout=5)
 
 
+def collected_static_is_current() -> bool:
+    """Whether collectstatic's hashed copies (which production settings serve) are newer than every
+    static file: the project's own, each app's (staff_sign_in/static/ …) and Wagtail's."""
+    manifest = REPO / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    import wagtail
+
+    static_files = [*REPO.glob("static/**/*"), *REPO.glob("*/static/**/*")]
+    sources = [Path(wagtail.__file__), *(path for path in static_files if path.is_file())]
+    return manifest.stat().st_mtime >= max(path.stat().st_mtime for path in sources)
+
+
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

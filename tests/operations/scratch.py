@@ -20,6 +20,7 @@ import pytest
 
 from tooling.processes import (
     GUNICORN,
+    collected_static_is_current,
     free_port,
     gunicorn_command,
     nginx_binary,
@@ -124,17 +125,6 @@ def python(code: str, environment: dict[str, str], timeout: float = 120) -> subp
     return run_python_in_repo(
         ["-c", f"import django\ndjango.setup()\n{CONTENT_TEAM_LEAVE}\n{code}"], environment, timeout
     )
-
-
-def collected_static_is_current() -> bool:
-    """The production settings serve hashed static files, which collectstatic makes."""
-    manifest = REPO / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return False
-    import wagtail
-
-    sources = [Path(wagtail.__file__), *(path for path in (REPO / "static").rglob("*") if path.is_file())]
-    return manifest.stat().st_mtime >= max(path.stat().st_mtime for path in sources)
 
 
 def prepare_site(environment: dict[str, str], then: str = "") -> str:
