@@ -52,8 +52,11 @@ run: setup staticfiles/staticfiles.json ## Set everything up and serve the porta
 dev: setup ## The developer's server: autoreload and Django's debug page (never in front of patients)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.dev node_modules/.installed ## Set up and run the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 content-check: $(VENV)/.dev ## The editorial checks alone: reading level, seed coverage, citations, links, safety wording
 	$(BIN)/pytest tests/content
