@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.contrib.settings.registry import registry as settings_registry
@@ -98,7 +99,7 @@ def hold_route(request: HttpRequest, path: str) -> None:
     site = Site.find_for_request(request)
     if site is None:
         return
-    root = site.root_page.localized.specific  # the active language's home, as Wagtail routes
+    root = _home_in_active_language(site)
     components = [component for component in path.split("/") if component]
     if not components:
         # The home page is kept with its site (its publish moves the site-wide generation too).
@@ -106,6 +107,17 @@ def hold_route(request: HttpRequest, path: str) -> None:
     else:
         route = _route_below(root.url_path + "".join(f"{component}/" for component in components))
     setattr(request, ROUTE_ATTRIBUTE, route)
+
+
+def _home_in_active_language(site: Site) -> Page:
+    """The site's home in the language being read (its translation), as Wagtail's routing finds it
+    (`root_page.localized`), without the locale query that costs on every request."""
+    language = translation.get_language()
+    return cached_in_worker(
+        f"home:{site.pk}:{site.root_page_id}:{language}",
+        lambda: site.root_page.localized.specific,
+        scope=record.SITEWIDE_CHANGE,
+    )
 
 
 def _route_below(url_path: str) -> RouteResult | None:

@@ -6,24 +6,47 @@ Infobutton all ask here, so a draft or a private page cannot leak through a chan
 filter. The restrictions are read from a map kept per site-wide generation (caching/restrictions.py).
 """
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest
 
 from wagtail.models import Page, Site
 from wagtail.query import PageQuerySet
 
-from caching.fragments import cached
+from caching import record
+from caching.fragments import cached, cached_in_worker
 from caching.restrictions import restriction_ids, view_restrictions, without_restricted
 
 __all__ = ["is_public", "last_published", "public_pages", "view_restrictions", "visible", "without_restricted"]
 
 
-def public_pages(request: HttpRequest) -> PageQuerySet:
-    """Live pages on the request's site with no view restriction on them or any ancestor."""
+def home_paths(site: Site) -> dict[str, str]:
+    """The tree path of the site's home page in each language it has, by language code: the site
+    names the English home, and each translation of it is the root of that language's tree."""
+    home = site.root_page
+    return cached_in_worker(
+        f"home-paths:{site.pk}:{home.pk}",
+        lambda: dict(
+            Page.objects.filter(translation_key=home.translation_key, depth=home.depth).values_list(
+                "locale__language_code", "path"
+            )
+        ),
+        scope=record.SITEWIDE_CHANGE,
+    )
+
+
+def public_pages(request: HttpRequest, language: str | None = None) -> PageQuerySet:
+    """Live pages on the request's site with no view restriction on them or any ancestor, in every
+    language or in the one named."""
     site = Site.find_for_request(request)
     if site is None:
         return Page.objects.none()
-    return visible(Page.objects.descendant_of(site.root_page, inclusive=True))
+    paths = [path for code, path in home_paths(site).items() if language in (None, code)]
+    if not paths:
+        return Page.objects.none()
+    in_trees = Q()
+    for path in paths:
+        in_trees |= Q(path__startswith=path)
+    return visible(Page.objects.filter(in_trees))
 
 
 def visible(pages: PageQuerySet) -> PageQuerySet:

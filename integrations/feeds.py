@@ -37,7 +37,7 @@ class UpdatedPagesFeed(Feed):
         return f"{portal_settings.organisation_name}: immunotherapy information, new and updated pages"
 
     def subtitle(self, portal_settings) -> str:
-        return portal_settings.standard_note
+        return portal_settings.shown_standard_note
 
     def link(self) -> str:
         return self.request.build_absolute_uri(reverse("wagtail_serve", args=("",)))

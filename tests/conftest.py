@@ -4,6 +4,7 @@ transaction that is rolled back, so tests see the site a clinic gets from `make 
 import os
 
 import pytest
+from django.conf import settings
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -80,9 +81,14 @@ def as_signed_off(path: str) -> Page:
 
 
 def page_at(path: str) -> Page:
-    """The live page at a site path such as /types/cytokines/."""
-    site = Site.objects.get(is_default_site=True)
-    return Page.objects.get(url_path=site.root_page.url_path + path.lstrip("/")).specific
+    """The page at an address such as /en/types/cytokines/ or /es/tipos/ (a path without a
+    language, such as /types/cytokines/, is in the English tree)."""
+    home = Site.objects.get(is_default_site=True).root_page
+    language, _, rest = path.lstrip("/").partition("/")
+    if language in dict(settings.LANGUAGES):
+        home = Page.objects.get(translation_key=home.translation_key, locale__language_code=language)
+        path = rest
+    return Page.objects.get(url_path=home.url_path + path.lstrip("/")).specific
 
 
 @pytest.fixture

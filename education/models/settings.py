@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import translation
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -7,6 +8,13 @@ DEFAULT_STANDARD_NOTE = (
     "This page explains general facts about immunotherapy. It does not replace advice from your "
     "care team, who know you and your health. Always follow their advice, and tell them about any "
     "new or worse symptom."
+)
+
+
+DEFAULT_STANDARD_NOTE_ES = (
+    "Esta página explica datos generales sobre la inmunoterapia. No reemplaza los consejos de su "
+    "equipo de atención, que lo conoce a usted y conoce su salud. Siga siempre sus consejos y "
+    "avíseles de cualquier síntoma nuevo o que empeore."
 )
 
 
@@ -48,6 +56,17 @@ class PortalSettings(BaseSiteSetting):
         max_length=600,
         help_text="The note on every page that this information does not replace the care team's advice.",
     )
+    # The same words for Spanish pages (translated, then signed off like a page's translation).
+    care_team_contact_text_es = models.CharField(
+        "care team contact text (Spanish)", max_length=200, blank=True, help_text="Empty: the English text is shown."
+    )
+    standard_note_es = models.TextField(
+        "standard note (Spanish)",
+        default=DEFAULT_STANDARD_NOTE_ES,
+        max_length=600,
+        blank=True,
+        help_text="Empty: the English note is shown.",
+    )
     help_page = chosen_page("The 'Get help now' page that the header links to from every page.")
     alert_card_page = chosen_page(
         "The page with the printable alert card, linked from every therapy page. Empty: no link."
@@ -77,6 +96,9 @@ class PortalSettings(BaseSiteSetting):
             heading="Contact numbers",
         ),
         FieldPanel("standard_note"),
+        MultiFieldPanel(
+            [FieldPanel("care_team_contact_text_es"), FieldPanel("standard_note_es")], heading="In Spanish"
+        ),
         FieldPanel("help_page"),
         MultiFieldPanel([FieldPanel("alert_card_page"), FieldPanel("clinician_page")], heading="Alert card"),
         MultiFieldPanel([FieldPanel("privacy_page"), FieldPanel("accessibility_page")], heading="Footer links"),
@@ -84,6 +106,19 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "portal settings"
+
+    def _in_reader_language(self, field: str) -> str:
+        """A text setting in the language the page is read in, or in English where it has none."""
+        language = translation.get_language() or ""
+        return getattr(self, f"{field}_{language}", "") or getattr(self, field)
+
+    @property
+    def shown_standard_note(self) -> str:
+        return self._in_reader_language("standard_note")
+
+    @property
+    def shown_contact_text(self) -> str:
+        return self._in_reader_language("care_team_contact_text")
 
     @property
     def care_team_phone_href(self) -> str:

@@ -4,6 +4,7 @@ import hashlib
 
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from wagtail.models import Page, Site
@@ -25,14 +26,16 @@ from education.navigation import (
 from education.public import visible
 from education.qr_code import qr_code_svg
 from education.structured_data import as_script, page_structured_data
+from education.translations import in_reader_language
 
 register = template.Library()
 
 
 def _site_root(context) -> Page | None:
+    """The home page in the language being read."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
-    return site.root_page if site else None
+    return in_reader_language(site.root_page) if site else None
 
 
 @register.simple_tag(takes_context=True)
@@ -92,16 +95,19 @@ def policy_links(context) -> list[dict]:
     portal = PortalSettings.for_request(request)
     chosen = [getattr(portal, f"{field}_id") for field, _ in POLICY_PAGES]
 
+    english_root = Site.find_for_request(request).root_page
+
     def build() -> list[dict]:
         # Usually both are among the home page's public children, which every footer lists
-        # anyway: no query of their own.
-        children = child_links(root)
+        # anyway: no query of their own. A language whose home has no translation of them links
+        # to the English ones.
+        children = child_links(root) + (child_links(english_root) if root.pk != english_root.pk else [])
         links = []
         for (_, slug), page_id in zip(POLICY_PAGES, chosen, strict=True):
             link = next((c for c in children if (c["pk"] == page_id if page_id else c["slug"] == slug)), None)
-            if link is None and page_id:
+            if page_id and (link is None or root.pk != english_root.pk):
                 page = visible(Page.objects.filter(pk=page_id)).first()
-                link = page_link(page) if page else None
+                link = page_link(in_reader_language(page)) if page else None
             if link is not None:
                 links.append(link)
         return links
@@ -216,9 +222,9 @@ def _chosen_page_url(context, field: str) -> str:
 
     def build() -> str:
         page = visible(Page.objects.filter(pk=page_id)).first()
-        return page_link(page)["url"] if page else ""
+        return page_link(in_reader_language(page))["url"] if page else ""
 
-    return cached(f"chosen-page-url:{page_id}", build)
+    return cached(f"chosen-page-url:{page_id}:{translation.get_language()}", build)
 
 
 @register.simple_tag(takes_context=True)

@@ -43,7 +43,7 @@ COMMAND_TIMEOUT = 300  # seconds, for migrate and load_content
 
 # Every page a patient can land on, plus the 404 page. Shared by the browser test modules.
 PAGE_URLS = [
-    "/",
+    "/en/",
     "/en/types/",
     "/en/types/checkpoint-inhibitors/",
     "/en/where-it-is-used/cancer/",

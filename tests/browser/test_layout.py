@@ -162,7 +162,7 @@ def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(portal_server
     expect(page.locator("nav.site-nav a:visible[aria-current]")).to_have_count(1)
 
 
-@pytest.mark.parametrize("path", ["/", THERAPY_URL, "/en/faqs/"])
+@pytest.mark.parametrize("path", ["/en/", THERAPY_URL, "/en/faqs/"])
 def test_pages_work_without_javascript(portal_server, new_page, path):
     page = new_page(java_script_enabled=False)
     page.goto(portal_server + path)

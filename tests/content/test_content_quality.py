@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -36,7 +37,8 @@ from tests.conftest import page_at
 pytestmark = pytest.mark.django_db
 
 CONTENT = ContentReader(DEFAULT_CONTENT_DIR).read()
-CONTENT_PAGES = sorted(spec.url_path for spec in CONTENT.pages)
+# The English pages' addresses (education/content/es/ is checked by test_spanish_content.py).
+CONTENT_PAGES = sorted(f"/{django_settings.LANGUAGE_CODE}{spec.url_path}" for spec in CONTENT.pages)
 
 
 # --- Rendering and crawling -------------------------------------------------------------------
@@ -118,7 +120,7 @@ def internal_target(base: str, href: str) -> tuple[str, str] | None:
 @pytest.fixture(scope="session")
 def crawl(django_db_setup, django_db_blocker) -> dict[str, CrawledPage]:
     """Every address reached from / by following links, each fetched once as a visitor."""
-    client, pages, queue = Client(), {}, ["/"]
+    client, pages, queue = Client(), {}, [f"/{django_settings.LANGUAGE_CODE}/"]
     with django_db_blocker.unblock():
         while queue:
             path = queue.pop()
@@ -204,7 +206,7 @@ SEED_COVERAGE = [
     ("S21", "/en/research-and-future/", [r"predicting who will benefit", r"PD-L1", r"no test can say for sure"]),
     ("S22", "/en/supporting-someone/", [r"make a real difference", r"warning signs", r"look after yourself"]),
     # The seed's closing message (hope, staying informed together) closes the home page.
-    ("S22", "/", [r"real reason for hope", r"ask your care team anything", r"learning about your treatment"]),
+    ("S22", "/en/", [r"real reason for hope", r"ask your care team anything", r"learning about your treatment"]),
 ]
 
 
@@ -253,8 +255,8 @@ def test_every_internal_link_and_anchor_resolves(crawl):
 def test_every_page_has_a_way_back_home(crawl, live_paths):
     # Content pages link home from the header or breadcrumbs; any other page reached (a printable
     # handout, say) must at least link to a page from which home can be reached.
-    assert [path for path in live_paths if ("/", "") not in crawl[path].links] == []
-    reaches_home, grown = {"/"}, True
+    assert [path for path in live_paths if ("/en/", "") not in crawl[path].links] == []
+    reaches_home, grown = {"/en/"}, True
     while grown:
         before = len(reaches_home)
         reaches_home |= {path for path, page in crawl.items() if any(link in reaches_home for link, _ in page.links)}

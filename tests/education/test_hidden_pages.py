@@ -27,7 +27,7 @@ RXNORM_CODE = "990001"
 # condition it is used for, a page relating it, the FAQ, glossary and reference pages), and every
 # other channel.
 PAGES = [
-    "/",
+    "/en/",
     "/en/widget-types/",
     "/en/widget-basics/",
     "/en/widget-uses/",

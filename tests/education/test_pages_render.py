@@ -69,7 +69,7 @@ def test_the_outline_check_finds_a_card_at_its_sections_level():
 def test_home_routes_to_every_section(client):
     in_menu = a_section(title="Widget treatments")
     footer_page = factories.ArticlePageFactory(title="About widgets", show_in_menus=False)
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     nav = html[html.index('aria-label="Main"') :]
     nav = nav[: nav.index("</nav>")]
     assert f'href="{in_menu.url}"' in nav and f'href="{footer_page.url}"' not in nav
@@ -200,7 +200,7 @@ def test_breadcrumbs_lead_back_home(client):
     html = client.get(page.url).content.decode()
     crumbs = html[html.index('aria-label="Breadcrumb"') :]
     crumbs = crumbs[: crumbs.index("</nav>")]
-    assert 'href="/"' in crumbs and f'href="{hub.url}"' in crumbs
+    assert 'href="/en/"' in crumbs and f'href="{hub.url}"' in crumbs
     assert 'aria-current="page"' in crumbs
 
 

@@ -64,7 +64,7 @@ def how_long(html: str, what_starts: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/en/widget-treatments/widget-therapy/", "/en/privacy/", "/en/search/?q=fatigue", "/en/a-z/"]
+    "path", ["/en/", "/en/widget-treatments/widget-therapy/", "/en/privacy/", "/en/search/?q=fatigue", "/en/a-z/"]
 )
 def test_every_site_footer_links_both_pages_once(client, pages, path):
     html = client.get(path).content.decode()
@@ -74,7 +74,7 @@ def test_every_site_footer_links_both_pages_once(client, pages, path):
 
 
 def test_the_home_page_lists_them_in_its_footer_only(client):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert html.count('href="/en/privacy/"') == html.count('href="/en/accessibility/"') == 1
 
 
@@ -213,7 +213,7 @@ def test_readers_get_no_cookies(client, pages):
     responses = [
         client.get(path)
         for path in (
-            "/",
+            "/en/",
             "/en/privacy/",
             "/en/widget-treatments/widget-therapy/",
             "/en/search/?q=fatigue",

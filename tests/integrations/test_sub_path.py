@@ -57,7 +57,7 @@ def site_urls(html: str) -> list[str]:
 @pytest.mark.parametrize(
     "path",
     [
-        "/",
+        "/en/",
         "/en/widget-treatments/widget-therapy/",
         "/en/widget-questions/",
         "/en/search/?q=fever",

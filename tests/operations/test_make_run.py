@@ -59,7 +59,7 @@ def plain_get(server, path: str, host: str = "127.0.0.1"):
 @pytest.mark.parametrize(
     ("path", "host", "status", "says"),
     [
-        ("/", "127.0.0.1", 200, "immunotherapy"),
+        ("/en/", "127.0.0.1", 200, "immunotherapy"),
         ("/en/what-is-immunotherpy/", "127.0.0.1", 404, "We cannot find that page"),
         ("/.env", "127.0.0.1", 404, "We cannot find that page"),
         ("/media/", "127.0.0.1", 404, "We cannot find that page"),
@@ -79,7 +79,7 @@ def test_patients_never_see_the_debug_page(make_run_server, path, host, status, 
 
 
 def test_static_files_are_hashed_and_served_by_whitenoise(make_run_server):
-    _, _, home = plain_get(make_run_server, "/")
+    _, _, home = plain_get(make_run_server, "/en/")
     stylesheet = home.split('href="/static/css/portal.', 1)[1].split('"', 1)[0]
     status, headers, _ = plain_get(make_run_server, f"/static/css/portal.{stylesheet}")
     assert status == 200 and headers["Content-Type"].startswith("text/css")

@@ -47,7 +47,7 @@ def pages() -> dict[str, str]:
     article = factories.ArticlePageFactory(title="Widget basics", **rich_body(faq, reference, therapy), **sources)
     return {
         # The site's home page: a site has one, and it is kept with the site.
-        "home": "/",
+        "home": "/en/",
         "section": hub.url,
         "therapy type": therapy.url,
         "condition": condition.url,

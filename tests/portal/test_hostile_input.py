@@ -83,7 +83,7 @@ INFOBUTTON_BASE = {
 
 # Endpoint → the parameters it reads (and one it does not, which must be just as harmless).
 ENDPOINTS = {
-    "/": ["page", "unknown"],
+    "/en/": ["page", "unknown"],
     "/en/types/cytokines/": ["page", "unknown"],
     "/en/search/": ["q", "page", "unknown"],
     "/en/a-z/": ["unknown"],
@@ -220,7 +220,7 @@ def test_a_page_address_with_nul_gets_a_readable_400_page(client):
     html = response.content.decode()
     assert "We could not read that address" in html
     assert "control character (U+0000)" in html
-    assert 'href="/"' in html  # a way back to the home page
+    assert 'href="/en/"' in html  # a way back to the home page
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 

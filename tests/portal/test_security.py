@@ -35,7 +35,7 @@ def assert_common_headers(response):
     assert "frame-ancestors" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("path", ["/", "/en/types/cytokines/", "/en/no-such-page/", "/api/v2/pages/", "/en/search/?q=fever"])
+@pytest.mark.parametrize("path", ["/en/", "/en/types/cytokines/", "/en/no-such-page/", "/api/v2/pages/", "/en/search/?q=fever"])
 def test_public_responses_have_the_strict_policy(client, path):
     response = client.get(path)
     assert_common_headers(response)
@@ -47,7 +47,7 @@ def test_public_responses_have_the_strict_policy(client, path):
 
 
 def test_anonymous_readers_get_no_cookies(client):
-    for path in ["/", "/en/types/cytokines/", "/en/search/?q=fever", "/en/faqs/", "/api/v2/pages/", "/en/no-such-page/"]:
+    for path in ["/en/", "/en/types/cytokines/", "/en/search/?q=fever", "/en/faqs/", "/api/v2/pages/", "/en/no-such-page/"]:
         assert not client.get(path).cookies, path
 
 
@@ -72,7 +72,7 @@ def test_server_error_page_has_the_headers_and_no_traceback(client, monkeypatch)
 
     monkeypatch.setattr(HomePage, "get_context", broken)
     client.raise_request_exception = False
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
     assert "boom" not in response.content.decode()
@@ -81,7 +81,7 @@ def test_server_error_page_has_the_headers_and_no_traceback(client, monkeypatch)
 
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_SSL_REDIRECT=False)
 def test_hsts_in_production_shape(client):
-    response = client.get("/", secure=True)
+    response = client.get("/en/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

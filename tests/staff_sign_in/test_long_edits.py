@@ -13,9 +13,10 @@ import pytest
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 
 from education.models import ArticlePage, HomePage
+from portal import urls as portal_urls
 from staff_sign_in.login import StaffLogoutView
 from staff_sign_in.oidc import BACKEND_PATH, CallbackView, SignInView
 from tests import factories
@@ -32,7 +33,7 @@ urlpatterns = [
     path("admin/login/oidc/", SignInView.as_view(), name="oidc_authentication_init"),
     path("admin/login/oidc/callback/", CallbackView.as_view(), name="oidc_authentication_callback"),
     path("admin/logout/", StaffLogoutView.as_view(), name="oidc_logout"),
-    path("", include("portal.urls")),
+    *portal_urls.urlpatterns,
 ]
 
 
