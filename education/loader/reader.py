@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 
 from education.models import FAQ, FAQTopic, GlossaryTerm, PortalSettings, Reference
 from education.models.mixins import ReviewDatesMixin
 from education.models.pages import PortalPage
 
 from .errors import Place
-from .schema import FileValues, editable_fields, natural_key
+from .schema import FileValues, editable_fields, natural_key, unique_fields
 from .yaml_lines import line_of_item, line_of_key, read_yaml
 
 # Which snippets each file holds, in the order they load: a file and, where the file holds more
@@ -88,6 +89,8 @@ class PageSpec:
     values: dict[str, Any]
     reading: FileValues
     digest: str
+    # In a translation's folder, these are the addresses of the English page it translates and of
+    # that page's parent: the translation takes its place in its own language's tree.
     url_path: str = "/"
     parent_path: str = ""
     parent_place: Place | None = None
@@ -99,9 +102,17 @@ class PageSpec:
 
 @dataclass
 class ContentSet:
+    """One language's content: the English folder, or a translation's folder inside it (es/)."""
+
     settings: Entry | None
     snippets: dict[type[models.Model], list[Entry]] = field(default_factory=dict)
     pages: list[PageSpec] = field(default_factory=list)
+    language: str = settings.LANGUAGE_CODE
+    translations: list["ContentSet"] = field(default_factory=list)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != settings.LANGUAGE_CODE
 
     @property
     def references(self) -> list[Entry]:
@@ -113,20 +124,38 @@ def _digest(raw: Any) -> str:
 
 
 class ContentReader:
-    """Reads a content folder into a checked ContentSet."""
+    """Reads a content folder into a checked ContentSet.
 
-    def __init__(self, content_dir: Path):
+    The folder holds the English content; a folder inside it named by a language code (es/) holds
+    that language's translations: pages that name the English page they translate
+    (`translation_of:`), and the snippets kept in each language, under their English keys.
+    """
+
+    def __init__(self, content_dir: Path, language: str = settings.LANGUAGE_CODE, source_root: Path | None = None):
         self.content_dir = content_dir
+        self.language = language
+        self.source_root = source_root or content_dir.parent.parent
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != settings.LANGUAGE_CODE
 
     def source(self, path: Path) -> str:
-        base = self.content_dir.parent.parent
+        base = self.source_root
         return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
 
     def read(self) -> ContentSet:
-        content = ContentSet(self._settings())
+        content = ContentSet(None if self.is_translation else self._settings(), language=self.language)
         for name, list_key, model in SNIPPET_FILES:
-            content.snippets[model] = self._snippets(name, list_key, model)
+            if not self.is_translation or issubclass(model, TranslatableMixin):
+                content.snippets[model] = self._snippets(name, list_key, model)
         content.pages = self._pages()
+        if not self.is_translation:
+            content.translations = [
+                ContentReader(self.content_dir / code, code, self.source_root).read()
+                for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES
+                if code != self.language and (self.content_dir / code).is_dir()
+            ]
         return content
 
     def _file(self, name: str) -> tuple[Any, Place] | None:
@@ -173,9 +202,10 @@ class ContentReader:
     def _pages(self) -> list[PageSpec]:
         pages, made_by = [], {}
         for path in sorted((self.content_dir / "pages").glob("*.yaml")):
-            spec = read_page_file(path, self.source(path))
+            spec = read_page_file(path, self.source(path), self.is_translation)
             if spec.url_path in made_by:
-                raise spec.place.error(f"{spec.url_path} is also made by {made_by[spec.url_path]}")
+                made = "translated" if self.is_translation else "made"
+                raise spec.place.error(f"{spec.url_path} is also {made} by {made_by[spec.url_path]}")
             made_by[spec.url_path] = spec.place.source
             pages.append(spec)
         homes = [spec for spec in pages if spec.is_home]
@@ -183,15 +213,17 @@ class ContentReader:
             raise homes[1].place.child("type").error("there can be only one home page")
         for spec in pages:
             if not spec.is_home and spec.parent_path not in made_by:
+                if self.is_translation:
+                    raise spec.parent_place.error(
+                        f"translate the page above it first: no file in this folder translates {spec.parent_path}"
+                    )
                 raise spec.parent_place.error(f"no content file makes {spec.parent_path}")
         # Parents before children, siblings in file-name order.
         return sorted(pages, key=lambda spec: (spec.url_path.count("/"), spec.place.source))
 
 
 def _refuse_repeats(entries: list[Entry], model: type[models.Model]) -> None:
-    for field_ in model._meta.fields:
-        if not field_.unique or field_.primary_key:
-            continue
+    for field_ in unique_fields(model):
         seen = set()
         for entry in entries:
             value = entry.values.get(field_.name)
@@ -205,8 +237,15 @@ def _is_site_root(model: type[Page]) -> bool:
     return model.allowed_parent_page_models() == [Page]
 
 
-def read_page_file(path: Path, source: str) -> PageSpec:
-    """One page file, checked on its own (links to other files are checked as they load)."""
+def _address(raw: Any, place: Place, whose: str) -> str:
+    if not isinstance(raw, str) or not (raw.startswith("/") and raw.endswith("/")):
+        raise place.error(f"write {whose} address with slashes, for example /types/")
+    return raw
+
+
+def read_page_file(path: Path, source: str, translation: bool = False) -> PageSpec:
+    """One page file, checked on its own (links to other files are checked as they load). A
+    translation names the English page it translates instead of its parent."""
     types = page_models()
     raw = read_yaml(path, source)
     place = Place(source, getattr(raw, "line", None), "")
@@ -225,14 +264,20 @@ def read_page_file(path: Path, source: str) -> PageSpec:
     model = types[type_name]
 
     url_path, parent_path, parent_place = "/", "", None
+    if translation:
+        url_path = _address(*take("translation_of"), "the English page's")
+        parent_place = place.child("translation_of", line_of_key(raw, "translation_of", place.line))
+        if (url_path == "/") != _is_site_root(model):
+            raise parent_place.error(f"a {type_name} page cannot translate {url_path}")
+        parent_path = url_path.rstrip("/").rsplit("/", 1)[0] + "/" if url_path != "/" else ""
     if not _is_site_root(model):
         slug, slug_place = take("slug")
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
             raise slug_place.error("use lower-case letters, digits and hyphens only")
-        parent_path, parent_place = take("parent")
-        if not isinstance(parent_path, str) or not (parent_path.startswith("/") and parent_path.endswith("/")):
-            raise parent_place.error("write the parent's address with slashes, for example /types/")
-        url_path = f"{parent_path}{slug}/"
+        if not translation:
+            parent_path, parent_place = take("parent")
+            parent_path = _address(parent_path, parent_place, "the parent's")
+            url_path = f"{parent_path}{slug}/"
         mapping["slug"] = slug
 
     reading = FileValues()

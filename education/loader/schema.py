@@ -57,12 +57,25 @@ def editable_fields(model: type[models.Model], panels: list) -> dict[str, models
     return {name: model._meta.get_field(name) for name in names}
 
 
+def unique_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields no two entries of one content file may share: unique ones, and for a snippet
+    kept in each language, those unique within a language (its locale's constraints)."""
+    in_language = {
+        name
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and len(constraint.fields) == 2 and "locale" in constraint.fields
+        for name in constraint.fields
+        if name != "locale"
+    }
+    return [
+        field for field in model._meta.fields if not field.primary_key and (field.unique or field.name in in_language)
+    ]
+
+
 def natural_key(model: type[models.Model]) -> str | None:
-    """The unique slug by which a content file names a snippet: Reference.key, FAQTopic.slug …"""
-    return next(
-        (field.name for field in model._meta.fields if field.unique and isinstance(field, models.SlugField)),
-        None,
-    )
+    """The unique slug by which a content file names a snippet: Reference.key, FAQTopic.slug …
+    (a translated snippet shares its English entry's key)."""
+    return next((field.name for field in unique_fields(model) if isinstance(field, models.SlugField)), None)
 
 
 class FileValues:

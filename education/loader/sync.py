@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from wagtail import blocks
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site, TranslatableMixin
 
 from education.markdown_text import MarkdownError, markdown_to_richtext
 from education.models import LoadedContent, PortalSettings
@@ -62,33 +62,58 @@ def _publish(instance) -> bool:
 
 
 class ContentSync:
-    """Brings the database in line with the content files."""
+    """Brings the database in line with the content files: the English content first, then each
+    translation (`english` is the English content's sync, for a translation's)."""
 
-    def __init__(self, content: ContentSet):
+    def __init__(self, content: ContentSet, english: "ContentSync | None" = None):
         self.content = content
-        self.report = SyncReport()
-        self.loaded = {row.source: row for row in LoadedContent.objects.all()}
+        self.english = english
+        self.report = english.report if english else SyncReport()
+        self.loaded = english.loaded if english else {row.source: row for row in LoadedContent.objects.all()}
+        # In a translation, keyed by the address of the English page each one translates.
         self.pages_by_path: dict[str, Page | None] = {}
+        self.locale: Locale | None = None
+        # What the report calls this content's entries: "page /faqs/ (es)".
+        self.in_report = f" ({content.language})" if english else ""
 
     def run(self, dry_run: bool = False) -> SyncReport:
         try:
             with loading_content(), transaction.atomic():
-                # Snippets with rich text may link to pages, so they wait until every page exists;
-                # pages may show snippets, so they are filled in last.
-                later = [model for model in self.content.snippets if _links_to_pages(model)]
-                for model, entries in self.content.snippets.items():
-                    if model not in later:
-                        self._sync_snippets(entries)
-                self._ensure_pages()
-                for model in later:
-                    self._sync_snippets(self.content.snippets[model])
-                self._update_pages()
-                self._sync_settings()
+                self._sync()
+                for translation in self.content.translations:
+                    ContentSync(translation, english=self)._sync()
                 if dry_run:
                     raise _DryRunRollback
         except _DryRunRollback:
             pass
         return self.report
+
+    def _sync(self) -> None:
+        self.locale, _made = Locale.objects.get_or_create(language_code=self.content.language)
+        # Snippets with rich text may link to pages, so they wait until every page exists;
+        # pages may show snippets, so they are filled in last.
+        later = [model for model in self.content.snippets if _links_to_pages(model)]
+        for model, entries in self.content.snippets.items():
+            if model not in later:
+                self._sync_snippets(entries)
+        self._ensure_pages()
+        for model in later:
+            self._sync_snippets(self.content.snippets[model])
+        self._update_pages()
+        self._sync_settings()
+
+    def page_at(self, path: str) -> Page | None:
+        """The page a file's path names, in this content's language where it has been translated
+        (a translation's links and related pages are written with English addresses)."""
+        if path in self.pages_by_path:
+            return self.pages_by_path[path]
+        if self.english is None:
+            return _page_at(path)
+        english = self.english.page_at(path)
+        return english and (english.get_translation_or_none(self.locale) or english)
+
+    def _in_language(self, model: type[models.Model]) -> dict[str, Any]:
+        return {"locale": self.locale} if issubclass(model, TranslatableMixin) else {}
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -114,12 +139,12 @@ class ContentSync:
     def _sync_snippet(self, entry: Entry, order: int) -> None:
         model, key = entry.model, entry.key
         source = f"{entry.place.source}#{key}"
-        label = f"{model._meta.verbose_name} {key}"
+        label = f"{model._meta.verbose_name} {key}{self.in_report}"
         if self._is_unchanged(source, entry.digest):
             self.report.unchanged.append(label)
             return
-        existing = model.objects.filter(**{natural_key(model): key}).first()
-        instance = existing or model()
+        existing = model.objects.filter(**self._in_language(model), **{natural_key(model): key}).first()
+        instance = existing or self._new_snippet(entry)
         # The file is the whole version, as for pages; its order is the snippets' order.
         fields = editable_fields(model, model.panels)
         values = {name: entry.values.get(name) for name in fields}
@@ -144,6 +169,19 @@ class ContentSync:
         (self.report.updated if existing else self.report.created).append(label)
         self._remember(source, entry.digest, instance.pk)
 
+    def _new_snippet(self, entry: Entry) -> models.Model:
+        model = entry.model
+        if not issubclass(model, TranslatableMixin):
+            return model()
+        if self.english is None:
+            return model(locale=self.locale)
+        key_name = natural_key(model)
+        original = model.objects.filter(locale=self.english.locale, **{key_name: entry.key}).first()
+        if original is None:
+            place, _field = entry.reading.place_of((key_name,), entry.place)
+            raise place.error(f"no English {model._meta.verbose_name} with the {key_name} {entry.key!r} to translate")
+        return model(locale=self.locale, translation_key=original.translation_key)
+
     # -- pages -------------------------------------------------------------------------------
 
     def _ensure_pages(self) -> None:
@@ -157,7 +195,7 @@ class ContentSync:
             if page is None:
                 continue
             if self._is_unchanged(spec.place.source, spec.digest) and page.live:
-                self.report.unchanged.append(f"page {spec.url_path}")
+                self.report.unchanged.append(f"page {spec.url_path}{self.in_report}")
                 continue
             self._update_page(page, spec)
 
@@ -170,6 +208,8 @@ class ContentSync:
                 self.report.skipped.append(f"page {spec.url_path} (deleted in the admin)")
                 return None
             return self._check_type(page.specific, spec)
+        if self.english:
+            return self._find_or_create_translation(spec)
         if spec.is_home:
             return self._find_or_create_home(spec)
         parent = self.pages_by_path.get(spec.parent_path) or _page_at(spec.parent_path)
@@ -214,6 +254,33 @@ class ContentSync:
             welcome.delete()
         return home
 
+    def _english_page(self, spec: PageSpec) -> Page:
+        english = self.english.page_at(spec.url_path)
+        if english is None:
+            raise spec.parent_place.error(f"no English page at {spec.url_path} to translate")
+        return self._check_type(english.specific, spec)
+
+    def _find_or_create_translation(self, spec: PageSpec) -> Page:
+        """The page in this language that translates the English page, made beside its parent's
+        translation (Wagtail's trees mirror each other) if it does not exist yet."""
+        english = self._english_page(spec)
+        existing = english.get_translation_or_none(self.locale)
+        if existing:
+            return self._check_type(existing.specific, spec)
+        parent = Page.get_first_root_node() if spec.is_home else self.pages_by_path.get(spec.parent_path)
+        if parent is None:
+            raise spec.parent_place.error(f"the translation of {spec.parent_path} was deleted in the admin")
+        page = spec.model(
+            title=_text(spec.values.get("title")),
+            slug=spec.values.get("slug") or f"{english.slug}-{self.content.language}",
+            live=False,
+            search_description=_text(spec.values.get("search_description")),
+            locale=self.locale,
+            translation_key=english.translation_key,
+        )
+        parent.add_child(instance=page)
+        return page
+
     def _check_type(self, page: Page, spec: PageSpec) -> Page:
         if not isinstance(page, spec.model):
             raise spec.place.child("type").error(
@@ -230,12 +297,15 @@ class ContentSync:
         self._apply(page, spec.reading, spec.place, _empty_where_missing(values, fields))
         self._clean(page, spec.reading, spec.place)
         if live_before == _content(page, fields):
-            self._unchanged(f"page {spec.url_path}", spec.place.source, spec.digest, page.pk)
+            self._unchanged(f"page {spec.url_path}{self.in_report}", spec.place.source, spec.digest, page.pk)
             return
+        if self.english:
+            # The file is taken as translated from the English version live now (docs/translation.md).
+            page.translated_from = self._english_page(spec).live_revision
         if _publish(page):
-            (self.report.created if is_new else self.report.updated).append(f"page {spec.url_path}")
+            (self.report.created if is_new else self.report.updated).append(f"page {spec.url_path}{self.in_report}")
         else:
-            self.report.drafts.append(f"page {spec.url_path}")
+            self.report.drafts.append(f"page {spec.url_path}{self.in_report}")
         self._remember(spec.place.source, spec.digest, page.pk)
 
     # -- settings ----------------------------------------------------------------------------
@@ -301,11 +371,11 @@ class ContentSync:
     def _find(self, ref: PageLink | SnippetKey) -> models.Model:
         if isinstance(ref, SnippetKey):
             key_name = natural_key(ref.model)
-            found = ref.model.objects.filter(**{key_name: ref.key}).first()
+            found = ref.model.objects.filter(**self._in_language(ref.model), **{key_name: ref.key}).first()
             if found is None:
                 raise ref.place.error(f"no {ref.model._meta.verbose_name} with the {key_name} {ref.key!r}")
             return found
-        page = self.pages_by_path.get(ref.path) or _page_at(ref.path)
+        page = self.page_at(ref.path)
         if page is None:
             raise ref.place.error(f"no page at {ref.path}")
         page = page.specific
@@ -318,7 +388,7 @@ class ContentSync:
             if target.startswith(("https://", "http://", "#", "mailto:")):
                 return f'<a href="{target}">'
             path, _, _anchor = target.partition("#")
-            page = self.pages_by_path.get(path) or _page_at(path)
+            page = self.page_at(path)
             if page is None:
                 raise MarkdownError(f"the link {target!r} does not point to a page of the site")
             return f'<a linktype="page" id="{page.pk}">'

@@ -141,3 +141,21 @@ class ClinicalCodesMixin(models.Model):
 
     def codes_for(self, system: str) -> list[str]:
         return [block.value["code"] for block in self.clinical_codes if block.value["system"] == system]
+
+
+class TranslationMixin(models.Model):
+    """Which English version a translated page was made from (education/translations.py tells
+    readers when the English page has changed since)."""
+
+    translated_from = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The English page's version this translation was made from.",
+    )
+
+    class Meta:
+        abstract = True

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property, classproperty
@@ -18,7 +19,14 @@ from education.blocks import RICH_TEXT_FEATURES, BodyBlock, FigureBlock, Medicin
 from education.panels import EmbedCodePanel
 from education.public import view_restrictions, visible
 
-from .mixins import CitationsMixin, ClinicalCodesMixin, RelatedPagesMixin, ReviewDatesMixin, SummaryMixin
+from .mixins import (
+    CitationsMixin,
+    ClinicalCodesMixin,
+    RelatedPagesMixin,
+    ReviewDatesMixin,
+    SummaryMixin,
+    TranslationMixin,
+)
 from .snippets import FAQ, FAQTopic, GlossaryTerm, Reference
 
 PROMOTE_PANELS = [
@@ -30,7 +38,7 @@ PROMOTE_PANELS = [
 ]
 
 
-class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMixin, Page):
+class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMixin, TranslationMixin, Page):
     """What every content page has: summary, body, review dates, references, related pages."""
 
     body = StreamField(BodyBlock(), blank=True)
@@ -92,7 +100,8 @@ class HomePage(PortalPage):
         "education.GlossaryPage",
         "education.ReferenceIndexPage",
     ]
-    max_count = 1
+    # One front door per language: the Spanish home is the English home's translation.
+    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
 
     class Meta:
         verbose_name = "home page"
@@ -223,7 +232,8 @@ class FAQIndexPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    max_count = 1
+    # One in each language.
+    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
 
     class Meta:
         verbose_name = "FAQ page"
@@ -241,7 +251,8 @@ class GlossaryPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    max_count = 1
+    # One in each language.
+    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
 
     class Meta:
         verbose_name = "glossary page"
@@ -260,7 +271,8 @@ class ReferenceIndexPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    max_count = 1
+    # One in each language.
+    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
 
     class Meta:
         verbose_name = "references page"

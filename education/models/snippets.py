@@ -5,7 +5,14 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
+from wagtail.models import (
+    TranslatableMixin,
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES
@@ -108,11 +115,12 @@ class Reference(ReviewedSnippet):
         return self.url or self.doi_url or self.pubmed_url
 
 
-class GlossaryTerm(ReviewedSnippet):
-    """A term with a plain one-line definition, listed A–Z and marked where pages use it."""
+class GlossaryTerm(TranslatableMixin, ReviewedSnippet):
+    """A term with a plain one-line definition, listed A–Z and marked where pages use it. Each
+    language has its own terms; a Spanish term shares its English term's slug and translation key."""
 
-    term = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the glossary page's anchor links.")
+    term = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, help_text="Used in the glossary page's anchor links.")
     also_known_as = models.CharField(
         max_length=300,
         blank=True,
@@ -136,8 +144,12 @@ class GlossaryTerm(ReviewedSnippet):
         *ReviewDatesMixin.review_panels,
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "term"], name="glossary_term_unique_in_language"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="glossary_slug_unique_in_language"),
+        ]
 
     def __str__(self) -> str:
         return self.term
@@ -151,27 +163,32 @@ class GlossaryTerm(ReviewedSnippet):
         return self.term[:1].upper()
 
 
-class FAQTopic(models.Model):
-    """A group of questions on the FAQ page."""
+class FAQTopic(TranslatableMixin, models.Model):
+    """A group of questions on the FAQ page, in one language."""
 
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80)
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order", "name"]
         verbose_name = "FAQ topic"
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "name"], name="faq_topic_name_unique_in_language"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="faq_topic_slug_unique_in_language"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class FAQ(ReviewedSnippet, ClusterableModel):
-    """A question and a short answer, reused on the FAQ page and on related pages."""
+class FAQ(TranslatableMixin, ReviewedSnippet, ClusterableModel):
+    """A question and a short answer, reused on the FAQ page and on related pages. A translated
+    question keeps its English question's key and translation key."""
 
-    key = models.SlugField(max_length=80, unique=True, help_text="A short stable key for this question.")
+    key = models.SlugField(max_length=80, help_text="A short stable key for this question, the same in every language.")
     topic = models.ForeignKey(FAQTopic, on_delete=models.PROTECT, related_name="faqs")
     question = models.CharField(max_length=200)
     answer = RichTextField(features=RICH_TEXT_FEATURES, help_text="A short answer that links to the detailed page.")
@@ -196,9 +213,10 @@ class FAQ(ReviewedSnippet, ClusterableModel):
         *ReviewDatesMixin.review_panels,
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["topic__sort_order", "sort_order", "question"]
         verbose_name = "FAQ"
+        constraints = [models.UniqueConstraint(fields=["locale", "key"], name="faq_key_unique_in_language")]
 
     def __str__(self) -> str:
         return self.question

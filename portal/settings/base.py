@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Static files need no database: served even while it is away.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.faults.DatabaseUnavailableMiddleware",
+    # The language is the address's (/en/, /es/): activated before a kept page is looked up or rendered.
+    "portal.languages.PathLanguageMiddleware",
     # Reads the record of change once for the request, and answers from a kept copy before
     # everything a kept page already went through (CSP, sessions, ETags…).
     "caching.page_cache.PageCacheMiddleware",

@@ -44,31 +44,31 @@ COMMAND_TIMEOUT = 300  # seconds, for migrate and load_content
 # Every page a patient can land on, plus the 404 page. Shared by the browser test modules.
 PAGE_URLS = [
     "/",
-    "/types/",
-    "/types/checkpoint-inhibitors/",
-    "/where-it-is-used/cancer/",
-    "/where-it-is-used/cancer/blood-cancers/",
-    "/what-is-immunotherapy/",
-    "/get-help-now/",
-    "/alert-card/",
-    "/alert-card/for-clinicians/",
-    "/faqs/",
-    "/glossary/",
-    "/references/",
-    "/privacy/",
-    "/accessibility/",
-    "/no-such-page/",
+    "/en/types/",
+    "/en/types/checkpoint-inhibitors/",
+    "/en/where-it-is-used/cancer/",
+    "/en/where-it-is-used/cancer/blood-cancers/",
+    "/en/what-is-immunotherapy/",
+    "/en/get-help-now/",
+    "/en/alert-card/",
+    "/en/alert-card/for-clinicians/",
+    "/en/faqs/",
+    "/en/glossary/",
+    "/en/references/",
+    "/en/privacy/",
+    "/en/accessibility/",
+    "/en/no-such-page/",
 ]
-NOT_FOUND_URL = "/no-such-page/"
+NOT_FOUND_URL = "/en/no-such-page/"
 CONTENT_PAGE_URLS = [url for url in PAGE_URLS if url != NOT_FOUND_URL]
 # Pages that are not content pages but that patients and hospital systems open: checked for
 # accessibility, self-containment and reflow, not for the content-page furniture.
 TOOL_PAGE_URLS = [
-    "/search/?q=keytruda",
-    "/search/?q=zzqxv",
-    "/a-z/",
-    "/handout/types/checkpoint-inhibitors/",
-    "/embed/types/cytokines/",
+    "/en/search/?q=keytruda",
+    "/en/search/?q=zzqxv",
+    "/en/a-z/",
+    "/en/handout/types/checkpoint-inhibitors/",
+    "/en/embed/types/cytokines/",
     "/infobutton/application?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43",
 ]
 

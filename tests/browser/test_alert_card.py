@@ -11,8 +11,8 @@ from .test_layout import SCROLLS_SIDEWAYS
 
 pytestmark = pytest.mark.browser
 
-CARD_URL = "/alert-card/"
-CLINICIANS_URL = "/alert-card/for-clinicians/"
+CARD_URL = "/en/alert-card/"
+CLINICIANS_URL = "/en/alert-card/for-clinicians/"
 POINTS_PER_MM = 72 / 25.4
 PIXELS_PER_MM = 96 / 25.4
 # Paper in millimetres, and the margin print.css gives the card's page (@page alert-card).

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 pytestmark = pytest.mark.browser
-EMBED_PATH = "/embed/types/cytokines/"
+EMBED_PATH = "/en/embed/types/cytokines/"
 
 
 @contextmanager

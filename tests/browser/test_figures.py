@@ -11,11 +11,11 @@ from .test_layout import OVERFLOW
 pytestmark = pytest.mark.browser
 
 DIAGRAM_PAGES = [
-    "/how-it-works/",
-    "/types/checkpoint-inhibitors/",
-    "/types/car-t-cell-therapy/",
-    "/types/monoclonal-antibodies/",
-    "/side-effects-and-monitoring/",
+    "/en/how-it-works/",
+    "/en/types/checkpoint-inhibitors/",
+    "/en/types/car-t-cell-therapy/",
+    "/en/types/monoclonal-antibodies/",
+    "/en/side-effects-and-monitoring/",
 ]
 # A 1280 px screen at 200% zoom lays the page out in 640 CSS pixels, drawn with two device pixels
 # each: the same as a 640 px viewport at device scale 2 (WCAG 1.4.10 reflow, 1.4.4 resize text).

@@ -13,7 +13,7 @@ from .conftest import CONTENT_PAGE_URLS, NOT_FOUND_URL, PAGE_URLS, TOOL_PAGE_URL
 
 pytestmark = pytest.mark.browser
 
-THERAPY_URL = "/types/checkpoint-inhibitors/"
+THERAPY_URL = "/en/types/checkpoint-inhibitors/"
 MAX_TABS = 80
 
 # What the keyboard is on, and whether a sighted keyboard user can see that.
@@ -162,14 +162,14 @@ def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(portal_server
     expect(page.locator("nav.site-nav a:visible[aria-current]")).to_have_count(1)
 
 
-@pytest.mark.parametrize("path", ["/", THERAPY_URL, "/faqs/"])
+@pytest.mark.parametrize("path", ["/", THERAPY_URL, "/en/faqs/"])
 def test_pages_work_without_javascript(portal_server, new_page, path):
     page = new_page(java_script_enabled=False)
     page.goto(portal_server + path)
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("h1")).not_to_be_empty()
 
-    if path == "/faqs/":
+    if path == "/en/faqs/":
         faq = page.locator("details.faq").first
         answer = faq.locator(".faq__answer")
         expect(faq).not_to_have_attribute("open", "")

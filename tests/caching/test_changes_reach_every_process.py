@@ -43,7 +43,7 @@ def site(request, tmp_path) -> Iterator[tuple[scratch.AppServer, scratch.Editor,
 
 
 # Views that do not keep whole responses (they are rendered from kept fragments).
-NOT_KEPT = ("/search/", "/api/v2/pages/find/")
+NOT_KEPT = ("/en/search/", "/api/v2/pages/find/")
 
 
 def before_and_after(server, editor_change: Callable[[], None], checks: list[tuple[str, Check, Check]]) -> None:
@@ -74,22 +74,22 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         server,
         edit(
             editor,
-            PAGE.format(path="/types/cytokines/") + "page.title = 'Cytokines, from the shell'\n"
+            PAGE.format(path="/en/types/cytokines/") + "page.title = 'Cytokines, from the shell'\n"
             "page.save_revision().publish()",
         ),
         [
-            ("/types/cytokines/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
-            ("/types/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
+            ("/en/types/cytokines/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
+            ("/en/types/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
         ],
     )
 
     # An unpublish: the page, and every menu that linked it.
     before_and_after(
         server,
-        edit(editor, PAGE.format(path="/after-treatment/") + "page.unpublish()"),
+        edit(editor, PAGE.format(path="/en/after-treatment/") + "page.unpublish()"),
         [
-            ("/after-treatment/", status_is(200), status_is(404)),
-            ("/", shows('href="/after-treatment/"'), lacks('href="/after-treatment/"')),
+            ("/en/after-treatment/", status_is(200), status_is(404)),
+            ("/", shows('href="/en/after-treatment/"'), lacks('href="/en/after-treatment/"')),
         ],
     )
 
@@ -99,16 +99,16 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         server,
         edit(
             editor,
-            PAGE.format(path="/types/checkpoint-inhibitors/") + "from wagtail.models import PageViewRestriction\n"
+            PAGE.format(path="/en/types/checkpoint-inhibitors/") + "from wagtail.models import PageViewRestriction\n"
             "PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)",
         ),
         [
-            ("/types/checkpoint-inhibitors/", status_is(200), status_is(302)),
-            ("/embed/types/checkpoint-inhibitors/", status_is(200), status_is(404)),
+            ("/en/types/checkpoint-inhibitors/", status_is(200), status_is(302)),
+            ("/en/embed/types/checkpoint-inhibitors/", status_is(200), status_is(404)),
             (f"/api/v2/pages/{checkpoint}/", status_is(200), status_is(404)),
             ("/api/v2/pages/find/?html_path=/types/checkpoint-inhibitors/", status_is(302), status_is(404)),
-            ("/search/?q=checkpoint", shows("/types/checkpoint-inhibitors/"), lacks("/types/checkpoint-inhibitors/")),
-            ("/types/", shows("/types/checkpoint-inhibitors/"), lacks("/types/checkpoint-inhibitors/")),
+            ("/en/search/?q=checkpoint", shows("/en/types/checkpoint-inhibitors/"), lacks("/en/types/checkpoint-inhibitors/")),
+            ("/en/types/", shows("/en/types/checkpoint-inhibitors/"), lacks("/en/types/checkpoint-inhibitors/")),
         ],
     )
 
@@ -117,10 +117,10 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         server,
         edit(
             editor,
-            PAGE.format(path="/types/monoclonal-antibodies/") + "from wagtail.models import PageViewRestriction\n"
+            PAGE.format(path="/en/types/monoclonal-antibodies/") + "from wagtail.models import PageViewRestriction\n"
             "PageViewRestriction.objects.create(page=page, restriction_type='password', password='ward-4-only')",
         ),
-        [("/types/monoclonal-antibodies/", lacks('type="password"'), shows('type="password"'))],
+        [("/en/types/monoclonal-antibodies/", lacks('type="password"'), shows('type="password"'))],
     )
 
     # A restriction to groups.
@@ -128,12 +128,12 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         server,
         edit(
             editor,
-            PAGE.format(path="/types/cancer-vaccines/") + "from django.contrib.auth.models import Group\n"
+            PAGE.format(path="/en/types/cancer-vaccines/") + "from django.contrib.auth.models import Group\n"
             "from wagtail.models import PageViewRestriction\n"
             "restriction = PageViewRestriction.objects.create(page=page, restriction_type='groups')\n"
             "restriction.groups.add(Group.objects.get_or_create(name='Ward staff')[0])",
         ),
-        [("/types/cancer-vaccines/", status_is(200), status_is(302))],
+        [("/en/types/cancer-vaccines/", status_is(200), status_is(302))],
     )
 
     # The care team's phone number in the site settings, on every page.
@@ -145,8 +145,8 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
             "PortalSettings.objects.update(care_team_phone='0191 555 0123')",
         ),
         [
-            ("/types/cytokines/", lacks("0191 555 0123"), shows("0191 555 0123")),
-            ("/glossary/", lacks("0191 555 0123"), shows("0191 555 0123")),
+            ("/en/types/cytokines/", lacks("0191 555 0123"), shows("0191 555 0123")),
+            ("/en/glossary/", lacks("0191 555 0123"), shows("0191 555 0123")),
         ],
     )
 
@@ -162,7 +162,7 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         ),
         [
             (
-                "/embed/types/cytokines/",
+                "/en/embed/types/cytokines/",
                 lacks("https://intranet.example.org"),
                 frames_allowed_for("intranet.example.org"),
             )
@@ -178,17 +178,17 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
             "GlossaryTerm.objects.filter(slug='cytokine').update(definition='A messenger, edited by a cron job.')",
         ),
         [
-            ("/glossary/", lacks("edited by a cron job"), shows("edited by a cron job")),
-            ("/types/cytokines/", lacks("edited by a cron job"), shows("edited by a cron job")),
+            ("/en/glossary/", lacks("edited by a cron job"), shows("edited by a cron job")),
+            ("/en/types/cytokines/", lacks("edited by a cron job"), shows("edited by a cron job")),
         ],
     )
 
     # Scheduled publishing and expiry, which only `manage.py publish_scheduled` carries out.
     editor.run(
         "import datetime\nfrom django.utils import timezone\n"
-        + PAGE.format(path="/research-and-future/")
+        + PAGE.format(path="/en/research-and-future/")
         + "Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))\n"
-        + PAGE.format(path="/benefits-and-limits/")
+        + PAGE.format(path="/en/benefits-and-limits/")
         + "page.title = 'Benefits and limits, on schedule'\n"
         "revision = page.save_revision()\n"
         "revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)\n"
@@ -203,7 +203,7 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         server,
         run_publish_scheduled,
         [
-            ("/research-and-future/", status_is(200), status_is(404)),
-            ("/benefits-and-limits/", lacks("on schedule"), shows("Benefits and limits, on schedule")),
+            ("/en/research-and-future/", status_is(200), status_is(404)),
+            ("/en/benefits-and-limits/", lacks("on schedule"), shows("Benefits and limits, on schedule")),
         ],
     )

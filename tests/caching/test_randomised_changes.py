@@ -26,10 +26,10 @@ COMPARED_HEADERS = ("Location", "Content-Type", "Content-Security-Policy", "Acce
 # Addresses besides the pages, their embeds and handouts.
 OTHER_ADDRESSES = [
     "/sitemap.xml",
-    "/feeds/updates/",
-    "/a-z/",
-    "/search/?q=immune",
-    "/search/?q=checkpoint",
+    "/en/feeds/updates/",
+    "/en/a-z/",
+    "/en/search/?q=immune",
+    "/en/search/?q=checkpoint",
     "/api/v2/pages/?limit=50",
     "/api/v2/pages/?type=education.TherapyTypePage&fields=related_pages,used_for,body",
     "/api/v2/pages/?type=education.ConditionPage&fields=therapy_types,related_pages",
@@ -226,7 +226,7 @@ def test_after_every_change_each_address_answers_what_a_fresh_render_answers(nam
                 pages = sorted(every_path)
                 sampled = chooser.sample(pages, min(SAMPLED_PER_ROUND, len(pages)))
                 addresses = [*pages, *OTHER_ADDRESSES]
-                addresses += [f"/embed{path}" for path in sampled] + [f"/handout{path}" for path in sampled]
+                addresses += [f"/en/embed{path}" for path in sampled] + [f"/en/handout{path}" for path in sampled]
                 import time
 
                 started = time.monotonic()

@@ -60,18 +60,18 @@ def publish(path: str, **changes):
 
 
 def test_republishing_a_pages_own_text_moves_only_the_any_change_generation():
-    assert moved(publish("/widget-types/widget-cytokines/", title="Widget cytokines (new)")) == ANY_ONLY
+    assert moved(publish("/en/widget-types/widget-cytokines/", title="Widget cytokines (new)")) == ANY_ONLY
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        publish("/widget-types/widget-cytokines/", slug="widget-cytokine-therapy"),
-        lambda: page_at("/widget-types/widget-cytokines/").unpublish(),
-        lambda: page_at("/widget-types/widget-cytokines/").move(page_at("/widget-uses/"), pos="last-child"),
-        lambda: page_at("/widget-aftercare/").delete(),
-        lambda: page_at("/widget-types/widget-cytokines/").copy(update_attrs={"slug": "widget-cytokines-copy"}),
-        lambda: page_at("/widget-types/widget-cytokines/").create_alias(update_slug="widget-cytokines-alias"),
+        publish("/en/widget-types/widget-cytokines/", slug="widget-cytokine-therapy"),
+        lambda: page_at("/en/widget-types/widget-cytokines/").unpublish(),
+        lambda: page_at("/en/widget-types/widget-cytokines/").move(page_at("/en/widget-uses/"), pos="last-child"),
+        lambda: page_at("/en/widget-aftercare/").delete(),
+        lambda: page_at("/en/widget-types/widget-cytokines/").copy(update_attrs={"slug": "widget-cytokines-copy"}),
+        lambda: page_at("/en/widget-types/widget-cytokines/").create_alias(update_slug="widget-cytokines-alias"),
     ],
     ids=["new address", "unpublish", "move", "delete", "copy", "alias"],
 )
@@ -84,7 +84,7 @@ def test_the_home_pages_own_text_moves_both_as_it_is_kept_with_its_site():
 
 
 def test_saving_a_draft_or_locking_a_page_moves_nothing():
-    page = page_at("/widget-types/widget-cytokines/")
+    page = page_at("/en/widget-types/widget-cytokines/")
     page.title = "A draft title"
     assert moved(page.save_revision) == NOTHING
     assert moved(lambda: Page.objects.filter(pk=page.pk).update(locked=True)) == NOTHING
@@ -92,7 +92,7 @@ def test_saving_a_draft_or_locking_a_page_moves_nothing():
 
 def test_a_change_made_around_the_models_is_recorded_too():
     """QuerySet.update sends no signal; the database moves the record anyway."""
-    cytokines = page_at("/widget-types/widget-cytokines/")
+    cytokines = page_at("/en/widget-types/widget-cytokines/")
     assert moved(lambda: Page.objects.filter(pk=cytokines.pk).update(live=False)) == BOTH
     assert moved(lambda: TherapyTypePage.objects.filter(pk=cytokines.pk).update(how_given="<p>New</p>")) == ANY_ONLY
     with connection.cursor() as cursor:
@@ -100,14 +100,14 @@ def test_a_change_made_around_the_models_is_recorded_too():
 
 
 def test_which_conditions_a_therapy_is_used_for_is_a_pages_own_content():
-    links = TherapyTypePage.used_for.through.objects.filter(therapytypepage=page_at("/widget-types/widget-cytokines/"))
+    links = TherapyTypePage.used_for.through.objects.filter(therapytypepage=page_at("/en/widget-types/widget-cytokines/"))
     assert moved(links.delete) == ANY_ONLY
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        lambda: PageViewRestriction.objects.create(page=page_at("/widget-types/"), restriction_type="login"),
+        lambda: PageViewRestriction.objects.create(page=page_at("/en/widget-types/"), restriction_type="login"),
         lambda: FAQ.objects.update(question="Changed?"),
         lambda: GlossaryTerm.objects.filter(slug="widget-cell").update(definition="Changed."),
         lambda: Reference.objects.update(year=2000),
@@ -126,19 +126,19 @@ def test_what_every_page_shares_moves_both(change):
 def test_a_restrictions_groups_are_recorded(django_user_model):
     from django.contrib.auth.models import Group
 
-    restriction = PageViewRestriction.objects.create(page=page_at("/widget-types/"), restriction_type="groups")
+    restriction = PageViewRestriction.objects.create(page=page_at("/en/widget-types/"), restriction_type="groups")
     assert moved(lambda: restriction.groups.add(Group.objects.create(name="Ward 4"))) == BOTH
 
 
 def test_a_change_that_rolls_back_takes_its_move_with_it_and_its_number_never_returns():
     before = record.current()
     with pytest.raises(RuntimeError), transaction.atomic():
-        publish("/widget-types/widget-cytokines/", title="Never published")()
+        publish("/en/widget-types/widget-cytokines/", title="Never published")()
         rolled_back = record.current()
         assert rolled_back != before  # inside the change, its own copies are keyed apart
         raise RuntimeError("the editor's request failed")
     assert record.current() == before
-    publish("/widget-types/widget-cytokines/", title="Published")()
+    publish("/en/widget-types/widget-cytokines/", title="Published")()
     assert record.current().any_change not in (before.any_change, rolled_back.any_change)
 
 
@@ -153,7 +153,7 @@ def test_a_safe_request_reads_the_record_once_and_everything_else_each_time(clie
     reads = []
     real = record._read
     monkeypatch.setattr(record, "_read", lambda: reads.append(1) or real())
-    client.get("/widget-types/widget-cytokines/")
+    client.get("/en/widget-types/widget-cytokines/")
     assert reads == [1]
     reads.clear()
     record.current(), record.current()

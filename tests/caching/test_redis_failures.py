@@ -96,55 +96,55 @@ def warm(server, path: str, check) -> None:
 
 def test_a_change_while_redis_hangs_is_served_when_it_answers_again_with_its_old_entries(site):
     server, editor, redis_server = site
-    warm(server, "/types/cytokines/", lacks("Cytokines, during the outage"))
-    warm(server, "/types/car-t-cell-therapy/", status_is(200))
+    warm(server, "/en/types/cytokines/", lacks("Cytokines, during the outage"))
+    warm(server, "/en/types/car-t-cell-therapy/", status_is(200))
     assert redis_server.keys() > 0, "nothing was kept in Redis"
     with redis_server.hung():
         editor.run(
-            PAGE.format(path="/types/cytokines/") + "page.title = 'Cytokines, during the outage'\n"
+            PAGE.format(path="/en/types/cytokines/") + "page.title = 'Cytokines, during the outage'\n"
             "page.save_revision().publish()\n"
-            + PAGE.format(path="/types/car-t-cell-therapy/")
+            + PAGE.format(path="/en/types/car-t-cell-therapy/")
             + "from wagtail.models import PageViewRestriction\n"
             "PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)"
         )
-        answers(server, "/types/cytokines/", shows("Cytokines, during the outage"), "while Redis hangs")
-        answers(server, "/types/car-t-cell-therapy/", status_is(302), "while Redis hangs")
+        answers(server, "/en/types/cytokines/", shows("Cytokines, during the outage"), "while Redis hangs")
+        answers(server, "/en/types/car-t-cell-therapy/", status_is(302), "while Redis hangs")
     # Redis is back with every entry from before the change: none of them may be served.
     time.sleep(2.5)  # past the moment each worker leaves Redis alone after a failure
-    answers(server, "/types/cytokines/", shows("Cytokines, during the outage"), "after Redis came back")
-    answers(server, "/types/car-t-cell-therapy/", status_is(302), "after Redis came back")
-    answers(server, "/embed/types/car-t-cell-therapy/", status_is(404), "after Redis came back")
-    answers(server, "/types/", lacks("/types/car-t-cell-therapy/"), "after Redis came back")
+    answers(server, "/en/types/cytokines/", shows("Cytokines, during the outage"), "after Redis came back")
+    answers(server, "/en/types/car-t-cell-therapy/", status_is(302), "after Redis came back")
+    answers(server, "/en/embed/types/car-t-cell-therapy/", status_is(404), "after Redis came back")
+    answers(server, "/en/types/", lacks("/en/types/car-t-cell-therapy/"), "after Redis came back")
 
 
 def test_a_change_while_redis_is_stopped_then_restarted_empty(site):
     server, editor, redis_server = site
-    warm(server, "/types/monoclonal-antibodies/", lacks("while Redis was stopped"))
+    warm(server, "/en/types/monoclonal-antibodies/", lacks("while Redis was stopped"))
     redis_server.stop()
     editor.run(
-        PAGE.format(path="/types/monoclonal-antibodies/")
+        PAGE.format(path="/en/types/monoclonal-antibodies/")
         + "page.title = 'Antibodies, while Redis was stopped'\npage.save_revision().publish()"
     )
-    answers(server, "/types/monoclonal-antibodies/", shows("while Redis was stopped"), "while Redis is stopped")
+    answers(server, "/en/types/monoclonal-antibodies/", shows("while Redis was stopped"), "while Redis is stopped")
     redis_server.start()
     time.sleep(2.5)
-    answers(server, "/types/monoclonal-antibodies/", shows("while Redis was stopped"), "after Redis restarted")
-    answers(server, "/types/", shows("while Redis was stopped"), "after Redis restarted")
+    answers(server, "/en/types/monoclonal-antibodies/", shows("while Redis was stopped"), "after Redis restarted")
+    answers(server, "/en/types/", shows("while Redis was stopped"), "after Redis restarted")
 
 
 def test_flushing_redis_between_requests_leaves_nothing_stale(site):
     server, editor, redis_server = site
-    warm(server, "/glossary/", lacks("Flushed definition."))
+    warm(server, "/en/glossary/", lacks("Flushed definition."))
     editor.run(
         "from education.models import GlossaryTerm\n"
         "GlossaryTerm.objects.filter(slug='cytokine').update(definition='Flushed definition.')"
     )
     for _ in range(3):
-        answers(server, "/glossary/", shows("Flushed definition."), "after the change")
+        answers(server, "/en/glossary/", shows("Flushed definition."), "after the change")
         redis_server.flush()
     editor.run(
-        PAGE.format(path="/types/cancer-vaccines/") + "from wagtail.models import PageViewRestriction\n"
+        PAGE.format(path="/en/types/cancer-vaccines/") + "from wagtail.models import PageViewRestriction\n"
         "PageViewRestriction.objects.create(page=page, restriction_type='password', password='ward-only')"
     )
     redis_server.flush()
-    answers(server, "/types/cancer-vaccines/", shows('type="password"'), "after a restriction and a flush")
+    answers(server, "/en/types/cancer-vaccines/", shows('type="password"'), "after a restriction and a flush")

@@ -82,6 +82,6 @@ def test_the_kept_page_link_handler_replaced_wagtails():
 
     page = factories.ArticlePageFactory(title="Widget facts")
     html = expand_db_html(f'<a linktype="page" id="{page.pk}">Widget facts</a>')
-    assert html == '<a href="/widget-facts/">Widget facts</a>'
+    assert html == '<a href="/en/widget-facts/">Widget facts</a>'
     page.unpublish()
     assert expand_db_html(f'<a linktype="page" id="{page.pk}">Widget facts</a>') == "<a>Widget facts</a>"

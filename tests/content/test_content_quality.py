@@ -171,38 +171,38 @@ AT_ONCE = re.compile(r"\b(at once|right away|now|immediately)\b", re.IGNORECASE)
 # Seed point, the page the brief assigns it to, and phrases that show the page covers it with
 # the brief's corrections. A point the brief assigns to several pages is checked on the main ones.
 SEED_COVERAGE = [
-    ("S1", "/what-is-immunotherapy/", [r"immune system fight disease", r"biological therapy", r"used for cancer"]),
-    ("S2a", "/how-it-works/", [r"wakes? up immune cells", r"immune cells more active"]),
-    ("S2b", "/how-it-works/", [r"spot a target they missed", r"cancer vaccines and CAR T-cell therapy work like this"]),
-    ("S2c", "/how-it-works/", [r"takes? off the brakes", r"switch immune cells off", r"normal cells around them"]),
-    ("S3", "/types/checkpoint-inhibitors/", [r"off switch", r"lab-made antibodies", r"block the switch"]),
-    ("S4", "/types/car-t-cell-therapy/", [r"T cells are collected", r"in a lab", r"given back to you"]),
-    ("S5", "/types/monoclonal-antibodies/", [r"made in a lab", r"targeted therapy", r"checkpoint inhibitors are also"]),
-    ("S6", "/types/cancer-vaccines/", [r"people who already have cancer", r"preventive vaccines", r"HPV vaccine"]),
-    ("S7", "/types/cytokines/", [r"interferon", r"interleukin-2", r"high-dose interleukin-2 is given in hospital"]),
-    ("S8", "/where-it-is-used/cancer/", [r"\bmelanoma\b", r"\blung cancer\b", r"\bbladder cancer\b"]),
-    ("S8", "/types/car-t-cell-therapy/", [r"some blood cancers"]),
-    ("S9", "/where-it-is-used/autoimmune-conditions/", [r"calm the immune system", r"different medicines", r"lupus"]),
-    ("S10", "/where-it-is-used/chronic-infections/", [r"small (role|part)", r"interferon.*hepatitis B", r"antiviral"]),
-    ("S11", "/what-is-immunotherapy/", [r"first treatment", r"after surgery", r"CAR T-cell therapy is still mostly"]),
-    ("S12", "/benefits-and-limits/", [r"cannot aim only at the cancer", r"attack healthy parts of your body"]),
+    ("S1", "/en/what-is-immunotherapy/", [r"immune system fight disease", r"biological therapy", r"used for cancer"]),
+    ("S2a", "/en/how-it-works/", [r"wakes? up immune cells", r"immune cells more active"]),
+    ("S2b", "/en/how-it-works/", [r"spot a target they missed", r"cancer vaccines and CAR T-cell therapy work like this"]),
+    ("S2c", "/en/how-it-works/", [r"takes? off the brakes", r"switch immune cells off", r"normal cells around them"]),
+    ("S3", "/en/types/checkpoint-inhibitors/", [r"off switch", r"lab-made antibodies", r"block the switch"]),
+    ("S4", "/en/types/car-t-cell-therapy/", [r"T cells are collected", r"in a lab", r"given back to you"]),
+    ("S5", "/en/types/monoclonal-antibodies/", [r"made in a lab", r"targeted therapy", r"checkpoint inhibitors are also"]),
+    ("S6", "/en/types/cancer-vaccines/", [r"people who already have cancer", r"preventive vaccines", r"HPV vaccine"]),
+    ("S7", "/en/types/cytokines/", [r"interferon", r"interleukin-2", r"high-dose interleukin-2 is given in hospital"]),
+    ("S8", "/en/where-it-is-used/cancer/", [r"\bmelanoma\b", r"\blung cancer\b", r"\bbladder cancer\b"]),
+    ("S8", "/en/types/car-t-cell-therapy/", [r"some blood cancers"]),
+    ("S9", "/en/where-it-is-used/autoimmune-conditions/", [r"calm the immune system", r"different medicines", r"lupus"]),
+    ("S10", "/en/where-it-is-used/chronic-infections/", [r"small (role|part)", r"interferon.*hepatitis B", r"antiviral"]),
+    ("S11", "/en/what-is-immunotherapy/", [r"first treatment", r"after surgery", r"CAR T-cell therapy is still mostly"]),
+    ("S12", "/en/benefits-and-limits/", [r"cannot aim only at the cancer", r"attack healthy parts of your body"]),
     (
         "S13",
-        "/benefits-and-limits/",
+        "/en/benefits-and-limits/",
         [r"lasts? a long time", r"keep working after you stop", r"not a promise of a cure"],
     ),
-    ("S14", "/benefits-and-limits/", [r"made for you", r"from your own cells", r"tests on your tumour"]),
-    ("S15", "/benefits-and-limits/", [r"only some people respond", r"does not work for everyone"]),
-    ("S16", "/side-effects-and-monitoring/", [r"\btiredness\b", r"\brash\b", r"inflammation of organs"]),
-    ("S16", "/types/car-t-cell-therapy/", [r"cytokine release syndrome", r"\bICANS\b"]),
-    ("S17", "/side-effects-and-monitoring/", [r"type of immunotherapy and the dose", r"health before", r"blood tests"]),
-    ("S18", "/side-effects-and-monitoring/", [r"look like an autoimmune disease", r"months after your last dose"]),
-    ("S18", "/after-treatment/", [r"look like an autoimmune disease", r"after it ends", r"check-ups"]),
-    ("S18", "/types/checkpoint-inhibitors/", [r"look like an autoimmune disease", r"after your last dose"]),
-    ("S19", "/research-and-future/", [r"easier to get", r"to pay for", r"social worker"]),
-    ("S20", "/research-and-future/", [r"combining treatments", r"two checkpoint inhibitors together"]),
-    ("S21", "/research-and-future/", [r"predicting who will benefit", r"PD-L1", r"no test can say for sure"]),
-    ("S22", "/supporting-someone/", [r"make a real difference", r"warning signs", r"look after yourself"]),
+    ("S14", "/en/benefits-and-limits/", [r"made for you", r"from your own cells", r"tests on your tumour"]),
+    ("S15", "/en/benefits-and-limits/", [r"only some people respond", r"does not work for everyone"]),
+    ("S16", "/en/side-effects-and-monitoring/", [r"\btiredness\b", r"\brash\b", r"inflammation of organs"]),
+    ("S16", "/en/types/car-t-cell-therapy/", [r"cytokine release syndrome", r"\bICANS\b"]),
+    ("S17", "/en/side-effects-and-monitoring/", [r"type of immunotherapy and the dose", r"health before", r"blood tests"]),
+    ("S18", "/en/side-effects-and-monitoring/", [r"look like an autoimmune disease", r"months after your last dose"]),
+    ("S18", "/en/after-treatment/", [r"look like an autoimmune disease", r"after it ends", r"check-ups"]),
+    ("S18", "/en/types/checkpoint-inhibitors/", [r"look like an autoimmune disease", r"after your last dose"]),
+    ("S19", "/en/research-and-future/", [r"easier to get", r"to pay for", r"social worker"]),
+    ("S20", "/en/research-and-future/", [r"combining treatments", r"two checkpoint inhibitors together"]),
+    ("S21", "/en/research-and-future/", [r"predicting who will benefit", r"PD-L1", r"no test can say for sure"]),
+    ("S22", "/en/supporting-someone/", [r"make a real difference", r"warning signs", r"look after yourself"]),
     # The seed's closing message (hope, staying informed together) closes the home page.
     ("S22", "/", [r"real reason for hope", r"ask your care team anything", r"learning about your treatment"]),
 ]
@@ -349,7 +349,7 @@ def test_no_jargon_without_a_glossary_entry(crawl, live_paths):
 
 
 def test_every_glossary_term_is_used_on_another_page(crawl, live_paths):
-    site_text = "\n".join(crawl[path].own_text for path in live_paths if path != "/glossary/")
+    site_text = "\n".join(crawl[path].own_text for path in live_paths if path != "/en/glossary/")
     unused = [
         term.term
         for term in GlossaryTerm.objects.all()
@@ -398,11 +398,11 @@ def test_every_page_has_the_standard_note_and_a_link_to_get_help(crawl, live_pat
     settings = PortalSettings.for_site(site)
     note = " ".join(settings.standard_note.split())
     help_path = settings.help_page.url
-    assert help_path == "/get-help-now/"
+    assert help_path == "/en/get-help-now/"
     client = Client()
     # Pages, and what is not a page but a reader still lands on: the A to Z, search, handouts.
     texts = {path: crawl[path].text for path in live_paths}
-    for path in ("/a-z/", "/search/?q=fever", "/handout/types/cytokines/", "/handout/get-help-now/"):
+    for path in ("/en/a-z/", "/en/search/?q=fever", "/en/handout/types/cytokines/", "/en/handout/get-help-now/"):
         texts[path] = client.get(path).content.decode()
     missing_note = [path for path, text in texts.items() if note not in " ".join(unescape(text).split())]
     missing_help = [path for path in live_paths if (help_path, "") not in crawl[path].links]
@@ -440,7 +440,7 @@ def test_every_page_reference_resolves_and_is_listed(crawl, live_paths):
 
 
 def test_side_effects_page_co_cites_ibis_for_late_side_effects():
-    assert {"IBIS2023"} | LATE_ONSET_CO_CITATIONS <= _reference_keys(page_at("/side-effects-and-monitoring/"))
+    assert {"IBIS2023"} | LATE_ONSET_CO_CITATIONS <= _reference_keys(page_at("/en/side-effects-and-monitoring/"))
 
 
 def test_late_onset_is_never_cited_to_ibis_alone(live_paths):
@@ -509,7 +509,7 @@ def test_content_report_lists_every_page_and_fails_on_a_hard_page(live_paths):
     report = out.getvalue()
     assert all(re.search(rf"^{re.escape(path)} .* pass$", report, re.MULTILINE) for path in live_paths)
 
-    page = page_at("/where-it-is-used/")  # a short page, so one hard summary tips it over
+    page = page_at("/en/where-it-is-used/")  # a short page, so one hard summary tips it over
     page.search_description = (
         "Immunotherapeutic interventions demonstrate considerable heterogeneity regarding therapeutic applicability, "
         "necessitating individualised multidisciplinary evaluation incorporating comorbidities and contraindications."

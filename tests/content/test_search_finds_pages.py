@@ -11,19 +11,19 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "expected_url"),
     [
-        ("Keytruda", "/types/checkpoint-inhibitors/"),
-        ("pembrolizumab", "/types/checkpoint-inhibitors/"),
-        ("CAR-T", "/types/car-t-cell-therapy/"),
-        ("CAR T", "/types/car-t-cell-therapy/"),
-        ("chimeric antigen receptor", "/types/car-t-cell-therapy/"),
-        ("PD-1", "/types/checkpoint-inhibitors/"),
-        ("imunotherapy", "/what-is-immunotherapy/"),
-        ("get help", "/get-help-now/"),
-        ("irAE", "/glossary/#"),
+        ("Keytruda", "/en/types/checkpoint-inhibitors/"),
+        ("pembrolizumab", "/en/types/checkpoint-inhibitors/"),
+        ("CAR-T", "/en/types/car-t-cell-therapy/"),
+        ("CAR T", "/en/types/car-t-cell-therapy/"),
+        ("chimeric antigen receptor", "/en/types/car-t-cell-therapy/"),
+        ("PD-1", "/en/types/checkpoint-inhibitors/"),
+        ("imunotherapy", "/en/what-is-immunotherapy/"),
+        ("get help", "/en/get-help-now/"),
+        ("irAE", "/en/glossary/#"),
     ],
 )
 def test_what_patients_type_finds_the_page_written_for_it(client, query, expected_url):
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
     found = [result.url for result in response.context["results"]][:4]
     assert any(url.startswith(expected_url) for url in found), found

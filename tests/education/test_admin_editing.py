@@ -55,7 +55,7 @@ class AdminEditingTests(WagtailPageTestCase):
         self.assertCanCreate(
             page_at("/"), ArticlePage, nested_form_data(common_fields("Eating well with widgets", "widget-eating-well"))
         )
-        page = page_at("/widget-eating-well/")
+        page = page_at("/en/widget-eating-well/")
         self.assertEqual(page.body[0].block_type, "heading")
 
     def test_can_create_a_section_hub(self):
@@ -96,10 +96,10 @@ class AdminEditingTests(WagtailPageTestCase):
         form_data["used_for"] = [cancer.pk]
         hub = factories.SectionPageFactory(title="Widget types")
         self.assertCanCreate(hub, TherapyTypePage, form_data)
-        new_page = page_at("/widget-types/oncolytic-viruses/")
+        new_page = page_at("/en/widget-types/oncolytic-viruses/")
         self.assertIn(new_page, cancer.therapy_types.all())
         response = self.client.get(cancer.url)
-        self.assertContains(response, 'href="/widget-types/oncolytic-viruses/"')
+        self.assertContains(response, 'href="/en/widget-types/oncolytic-viruses/"')
 
     def test_summary_is_required(self):
         data = common_fields("No summary", "no-summary")

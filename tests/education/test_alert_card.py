@@ -17,8 +17,8 @@ from tests.integrations.test_sub_path import PREFIX, prefixed  # noqa: F401 (a f
 
 pytestmark = pytest.mark.django_db
 
-CARD_URL = "/alert-card/"
-CLINICIANS_URL = "/alert-card/for-clinicians/"
+CARD_URL = "/en/alert-card/"
+CLINICIANS_URL = "/en/alert-card/for-clinicians/"
 CARD = re.compile(r'<div class="alert-card".*?<p class="alert-card__how">', re.DOTALL)
 QR_PATH = re.compile(r'<path class="qrline"[^>]* d="([^"]+)"')
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
@@ -91,7 +91,7 @@ def test_the_card_page_asks_for_nothing_and_stores_nothing(client):
 
 
 def test_other_pages_keep_their_feedback_form(client):
-    assert "<textarea" in client.get("/after-treatment/").content.decode()
+    assert "<textarea" in client.get("/en/after-treatment/").content.decode()
 
 
 def expected_qr_path(url: str) -> str:
@@ -134,13 +134,13 @@ def test_a_clinicians_page_that_is_not_public_gets_no_qr_code(client):
 def test_the_clinicians_page_carries_the_standard_note_help_and_sources(client, portal_settings):
     html = client.get(CLINICIANS_URL).content.decode()
     assert portal_settings.standard_note in html
-    assert 'href="/get-help-now/"' in html
+    assert 'href="/en/get-help-now/"' in html
     assert 'class="reference-list' in html
     assert "24-hour number" in html
 
 
 @pytest.mark.parametrize(
-    "path", ["/get-help-now/", "/after-treatment/", "/side-effects-and-monitoring/"], ids=lambda path: path.strip("/")
+    "path", ["/en/get-help-now/", "/en/after-treatment/", "/en/side-effects-and-monitoring/"], ids=lambda path: path.strip("/")
 )
 def test_pages_about_getting_help_link_to_the_card(client, path):
     assert f'href="{CARD_URL}"' in client.get(path).content.decode()

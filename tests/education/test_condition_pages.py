@@ -10,13 +10,13 @@ from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
-CANCER = "/where-it-is-used/cancer/"
+CANCER = "/en/where-it-is-used/cancer/"
 CHECKPOINT, CAR_T, ANTIBODIES = (
-    "/types/checkpoint-inhibitors/",
-    "/types/car-t-cell-therapy/",
-    "/types/monoclonal-antibodies/",
+    "/en/types/checkpoint-inhibitors/",
+    "/en/types/car-t-cell-therapy/",
+    "/en/types/monoclonal-antibodies/",
 )
-VACCINES, CYTOKINES = "/types/cancer-vaccines/", "/types/cytokines/"
+VACCINES, CYTOKINES = "/en/types/cancer-vaccines/", "/en/types/cytokines/"
 
 # Each page, a fact it must state (brief, section 4.1), and the therapy types the brief names for it.
 CONDITIONS = {
@@ -53,7 +53,7 @@ def test_condition_page_states_its_facts_with_the_usual_parts(client, portal_set
     assert [fact for fact in facts if not re.search(fact, text)] == []
     assert " ".join(portal_settings.standard_note.split()) in text
     assert 'class="reference-list' in html
-    assert 'href="/get-help-now/"' in html
+    assert 'href="/en/get-help-now/"' in html
 
 
 @pytest.mark.parametrize("path", CONDITIONS)
@@ -61,7 +61,7 @@ def test_condition_page_sits_under_the_cancer_page_in_the_breadcrumbs(client, pa
     html = client.get(path).content.decode()
     crumbs = html[html.index('aria-label="Breadcrumb"') :]
     crumbs = crumbs[: crumbs.index("</nav>")]
-    assert re.findall(r'href="([^"]+)"', crumbs) == ["/", "/where-it-is-used/", CANCER]
+    assert re.findall(r'href="([^"]+)"', crumbs) == ["/", "/en/where-it-is-used/", CANCER]
     assert f'aria-current="page">{page_at(path).title}<' in crumbs
 
 
@@ -93,5 +93,5 @@ def test_an_unpublished_sub_page_leaves_the_hub_and_the_therapy_pages(client):
 
 
 def test_a_page_without_narrower_pages_has_no_empty_listing(client):
-    html = client.get("/where-it-is-used/autoimmune-conditions/").content.decode()
+    html = client.get("/en/where-it-is-used/autoimmune-conditions/").content.decode()
     assert "narrower-conditions-heading" not in html

@@ -31,11 +31,11 @@ BACKGROUND = "#ffffff"
 # Each page of the content brief's tree that explains its idea with a diagram, and a label the
 # diagram must show there.
 PAGES_WITH_DIAGRAMS = [
-    ("/how-it-works/", "immune_check", "Wrong marker"),
-    ("/types/checkpoint-inhibitors/", "checkpoint_switch", "PD-1: the off switch"),
-    ("/types/car-t-cell-therapy/", "car_t_journey", "Watch closely"),
-    ("/types/monoclonal-antibodies/", "antibody_flag", "Marker (antigen)"),
-    ("/side-effects-and-monitoring/", "side_effect_timing", "After treatment ends"),
+    ("/en/how-it-works/", "immune_check", "Wrong marker"),
+    ("/en/types/checkpoint-inhibitors/", "checkpoint_switch", "PD-1: the off switch"),
+    ("/en/types/car-t-cell-therapy/", "car_t_journey", "Watch closely"),
+    ("/en/types/monoclonal-antibodies/", "antibody_flag", "Marker (antigen)"),
+    ("/en/side-effects-and-monitoring/", "side_effect_timing", "After treatment ends"),
 ]
 
 FIGURE = {
@@ -260,7 +260,7 @@ def test_page_shows_its_diagram_with_the_description_in_words(client, path, key,
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "key", "label"), PAGES_WITH_DIAGRAMS)
 def test_handout_prints_the_diagram(client, path, key, label):
-    html = client.get(f"/handout{path}").content.decode()
+    html = client.get(f"/en/handout{path}").content.decode()
     parts = parse(html)
     assert f">{label}</text>" in html
     assert len(parts.described_by) == 1 and len(parts.description()) > 100

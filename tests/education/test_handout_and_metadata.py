@@ -25,7 +25,7 @@ def test_handout_has_clinic_contacts_qr_code_and_standard_note(client, portal_se
     portal_settings.care_team_phone = "0800 123 4567"
     portal_settings.save()
     page = a_therapy_page(serious_side_effects__0__urgent__level="emergency")
-    response = client.get("/handout/widget-treatments/widget-therapy/")
+    response = client.get("/en/handout/widget-treatments/widget-therapy/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "St Elsewhere Cancer Centre" in html and "0800 123 4567" in html
@@ -35,21 +35,21 @@ def test_handout_has_clinic_contacts_qr_code_and_standard_note(client, portal_se
     assert "This page has not yet been checked by a clinician." in html and "Page last reviewed" not in html
     assert "urgent--emergency" in html
     as_signed_off(page.url)
-    html = client.get("/handout/widget-treatments/widget-therapy/").content.decode()
+    html = client.get("/en/handout/widget-treatments/widget-therapy/").content.decode()
     assert "Page last reviewed" in html and "has not yet been checked" not in html
 
 
 def test_handout_of_missing_or_unpublished_page_is_404(client):
-    assert client.get("/handout/no-such-page/").status_code == 404
+    assert client.get("/en/handout/no-such-page/").status_code == 404
     page = factories.ArticlePageFactory(title="Widget aftercare")
-    assert client.get("/handout/widget-aftercare/").status_code == 200
+    assert client.get("/en/handout/widget-aftercare/").status_code == 200
     page.unpublish()
-    assert client.get("/handout/widget-aftercare/").status_code == 404
+    assert client.get("/en/handout/widget-aftercare/").status_code == 404
 
 
 def test_every_page_links_to_its_handout(client):
     page = a_therapy_page()
-    assert 'href="/handout/widget-treatments/widget-therapy/"' in client.get(page.url).content.decode()
+    assert 'href="/en/handout/widget-treatments/widget-therapy/"' in client.get(page.url).content.decode()
 
 
 def test_medical_web_page_and_breadcrumb_json_ld(client):

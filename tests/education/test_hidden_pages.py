@@ -17,8 +17,8 @@ from tests.conftest import page_at
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = "/widget-types/widget-checkpoints/"
-ALIAS = "/widget-uses/widget-checkpoints-alias/"
+HIDDEN = "/en/widget-types/widget-checkpoints/"
+ALIAS = "/en/widget-uses/widget-checkpoints-alias/"
 # Its summary is shown wherever a listing names it.
 SUMMARY = "take the brakes off your widget cells so they can attack the test disease"
 RXNORM_CODE = "990001"
@@ -28,24 +28,24 @@ RXNORM_CODE = "990001"
 # other channel.
 PAGES = [
     "/",
-    "/widget-types/",
-    "/widget-basics/",
-    "/widget-uses/",
-    "/widget-uses/widget-disease/",
-    "/widget-types/widget-vaccines/",
-    "/widget-questions/",
-    "/widget-words/",
-    "/widget-sources/",
+    "/en/widget-types/",
+    "/en/widget-basics/",
+    "/en/widget-uses/",
+    "/en/widget-uses/widget-disease/",
+    "/en/widget-types/widget-vaccines/",
+    "/en/widget-questions/",
+    "/en/widget-words/",
+    "/en/widget-sources/",
 ]
 CHANNELS = [
-    "/search/?q=widget+checkpoints",
-    "/search/?q=quintarumab",
-    "/a-z/",
-    "/feeds/updates/",
+    "/en/search/?q=widget+checkpoints",
+    "/en/search/?q=quintarumab",
+    "/en/a-z/",
+    "/en/feeds/updates/",
     "/sitemap.xml",
-    "/embed/widget-types/",
-    "/embed/widget-uses/widget-disease/",
-    "/handout/widget-uses/widget-disease/",
+    "/en/embed/widget-types/",
+    "/en/embed/widget-uses/widget-disease/",
+    "/en/handout/widget-uses/widget-disease/",
     f"/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c={RXNORM_CODE}",
     f"/infobutton/application?mainSearchCriteria.v.cs=2.16.840.1.113883.6.88&mainSearchCriteria.v.c={RXNORM_CODE}",
     "/api/v2/pages/?limit=50",
@@ -61,7 +61,7 @@ def hide(how: str) -> None:
     if how == "unpublished":
         page.unpublish()
         return
-    target = page_at("/widget-types/") if how == "restricted section" else page
+    target = page_at("/en/widget-types/") if how == "restricted section" else page
     kind = {"login": "login", "password": "password", "groups": "groups", "restricted section": "login"}[how]
     restriction = PageViewRestriction.objects.create(page=target, restriction_type=kind, password="ward-only-1")
     if kind == "groups":
@@ -128,17 +128,17 @@ def test_while_public_it_is_named_where_the_test_looks(client, hidden_page):
     """The check below can fail: while the page is public, these do name it."""
     alias = page_at(ALIAS)
     for path in [
-        "/widget-types/",
-        "/widget-uses/widget-disease/",
-        "/widget-sources/",
+        "/en/widget-types/",
+        "/en/widget-uses/widget-disease/",
+        "/en/widget-sources/",
         "/sitemap.xml",
         "/api/v2/pages/?limit=50",
     ]:
         assert names_it(client.get(path).content.decode(), hidden_page.pk, alias.pk), path
-    for path in ["/widget-basics/", "/widget-types/widget-vaccines/", "/widget-questions/"]:
+    for path in ["/en/widget-basics/", "/en/widget-types/widget-vaccines/", "/en/widget-questions/"]:
         assert f'href="{HIDDEN}"' in client.get(path).content.decode(), path
-    assert "Get help now" in client.get("/widget-words/").content.decode()
-    for path in ["/search/?q=quintarumab", CHANNELS[8]]:
+    assert "Get help now" in client.get("/en/widget-words/").content.decode()
+    for path in ["/en/search/?q=quintarumab", CHANNELS[8]]:
         assert HIDDEN in client.get(path).content.decode(), path
 
 
@@ -146,9 +146,9 @@ def test_while_public_it_is_named_where_the_test_looks(client, hidden_page):
 def test_a_page_readers_may_not_see_is_named_nowhere(client, hidden_page, how):
     alias = page_at(ALIAS)
     hide(how)
-    for path in [HIDDEN, ALIAS, f"/embed{HIDDEN}", f"/handout{HIDDEN}", f"/api/v2/pages/{hidden_page.pk}/"]:
+    for path in [HIDDEN, ALIAS, f"/en/embed{HIDDEN}", f"/en/handout{HIDDEN}", f"/api/v2/pages/{hidden_page.pk}/"]:
         assert client.get(path).status_code in (302, 404) or 'type="password"' in client.get(path).content.decode()
-    under_restriction = ("/widget-types/", "/embed/widget-types/") if how == "restricted section" else ()
+    under_restriction = ("/en/widget-types/", "/en/embed/widget-types/") if how == "restricted section" else ()
     for path in [
         path for path in [*PAGES, *CHANNELS] if not (under_restriction and path.startswith(under_restriction))
     ]:

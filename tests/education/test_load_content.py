@@ -53,7 +53,7 @@ def test_first_load_replaced_the_welcome_page():
 
 
 def test_changed_file_becomes_a_new_published_revision(content_dir, client):
-    page = page_at("/how-it-works/")
+    page = page_at("/en/how-it-works/")
     revisions_before = page.revisions.count()
     path = content_dir / "pages" / "03-how-it-works.yaml"
     path.write_text(re.sub(r"^title: .*$", "title: Updated how it works", path.read_text(), count=1, flags=re.M))
@@ -64,11 +64,11 @@ def test_changed_file_becomes_a_new_published_revision(content_dir, client):
     assert "update  page /how-it-works/" in output
     assert page.title == "Updated how it works"
     assert page.revisions.count() == revisions_before + 1
-    assert "<h1>Updated how it works</h1>" in client.get("/how-it-works/").content.decode()
+    assert "<h1>Updated how it works</h1>" in client.get("/en/how-it-works/").content.decode()
 
 
 def test_editor_changes_to_unchanged_files_are_kept(content_dir):
-    page = page_at("/benefits-and-limits/")
+    page = page_at("/en/benefits-and-limits/")
     page.title = "Edited by a nurse"
     page.save_revision().publish()
     term = GlossaryTerm.objects.get(slug="t-cell")
@@ -77,7 +77,7 @@ def test_editor_changes_to_unchanged_files_are_kept(content_dir):
 
     load(content_dir)
 
-    assert page_at("/benefits-and-limits/").title == "Edited by a nurse"
+    assert page_at("/en/benefits-and-limits/").title == "Edited by a nurse"
     assert GlossaryTerm.objects.get(slug="t-cell").definition == "Edited definition."
 
 
@@ -106,7 +106,7 @@ def test_a_change_of_form_only_makes_no_revision(content_dir):
 
 
 def test_page_deleted_by_an_editor_is_not_brought_back(content_dir):
-    page_at("/supporting-someone/").delete()
+    page_at("/en/supporting-someone/").delete()
     output = load(content_dir)
     assert "skip    page /supporting-someone/ (deleted in the admin)" in output
     assert not Page.objects.filter(slug="supporting-someone").exists()
@@ -161,7 +161,7 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "pages/02-what-is-immunotherapy.yaml",
             "](/how-it-works/)",
             "](/how-it-wrks/)",
-            "the link '/how-it-wrks/' does not point to a page of the site",
+            "the link '/en/how-it-wrks/' does not point to a page of the site",
         ),
         (
             "glossary.yaml",
@@ -257,4 +257,4 @@ def test_a_file_may_set_any_field_an_editor_edits(content_dir):
         "type: article\nseo_title: Caring for someone having immunotherapy",
     )
     load(content_dir)
-    assert page_at("/supporting-someone/").seo_title == "Caring for someone having immunotherapy"
+    assert page_at("/en/supporting-someone/").seo_title == "Caring for someone having immunotherapy"

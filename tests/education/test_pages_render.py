@@ -213,7 +213,7 @@ def test_main_navigation_marks_the_current_section(client):
 
 
 def test_missing_page_gets_friendly_404(client):
-    response = client.get("/no-such-page/")
+    response = client.get("/en/no-such-page/")
     assert response.status_code == 404
     assert "We cannot find that page" in response.content.decode()
 

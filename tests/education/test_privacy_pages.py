@@ -26,7 +26,7 @@ from tests.conftest import page_at
 pytestmark = pytest.mark.django_db
 
 DAY = 24 * 3600
-POLICY_LINKS = {"/privacy/": "Privacy notice", "/accessibility/": "Accessibility statement"}
+POLICY_LINKS = {"/en/privacy/": "Privacy notice", "/en/accessibility/": "Accessibility statement"}
 
 
 @pytest.fixture
@@ -64,44 +64,44 @@ def how_long(html: str, what_starts: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/widget-treatments/widget-therapy/", "/privacy/", "/search/?q=fatigue", "/a-z/"]
+    "path", ["/", "/en/widget-treatments/widget-therapy/", "/en/privacy/", "/en/search/?q=fatigue", "/en/a-z/"]
 )
 def test_every_site_footer_links_both_pages_once(client, pages, path):
     html = client.get(path).content.decode()
     links = links_in(footer(html, "site-footer"))
     assert {href: links.get(href) for href in POLICY_LINKS} == POLICY_LINKS
-    assert footer(html, "site-footer").count('href="/privacy/"') == 1  # not also among the other pages
+    assert footer(html, "site-footer").count('href="/en/privacy/"') == 1  # not also among the other pages
 
 
 def test_the_home_page_lists_them_in_its_footer_only(client):
     html = client.get("/").content.decode()
-    assert html.count('href="/privacy/"') == html.count('href="/accessibility/"') == 1
+    assert html.count('href="/en/privacy/"') == html.count('href="/en/accessibility/"') == 1
 
 
 def test_the_embed_footer_links_both_pages_in_a_new_tab(client, pages):
-    html = footer(client.get("/embed/widget-treatments/widget-therapy/").content.decode(), "embed-footer")
+    html = footer(client.get("/en/embed/widget-treatments/widget-therapy/").content.decode(), "embed-footer")
     for path, title in POLICY_LINKS.items():
         assert re.search(rf'<a href="http://testserver{path}" target="_blank" rel="noopener">{title}<', html)
 
 
 def test_a_page_that_is_not_public_is_not_linked(client, pages):
-    page_at("/privacy/").unpublish()
-    for path in ("/widget-treatments/widget-therapy/", "/embed/widget-treatments/widget-therapy/"):
+    page_at("/en/privacy/").unpublish()
+    for path in ("/en/widget-treatments/widget-therapy/", "/en/embed/widget-treatments/widget-therapy/"):
         html = client.get(path).content.decode()
-        assert "/privacy/" not in html and "Privacy notice" not in html
-        assert "/accessibility/" in html
+        assert "/en/privacy/" not in html and "Privacy notice" not in html
+        assert "/en/accessibility/" in html
 
 
 def test_the_portal_settings_can_name_another_page(client, site, pages):
-    PortalSettings.objects.filter(site=site).update(privacy_page=page_at("/widget-about/"))
-    links = links_in(footer(client.get("/widget-treatments/widget-therapy/").content.decode(), "site-footer"))
-    assert links["/widget-about/"] == "Widget about"
-    assert "/privacy/" in links  # still a top-level page, now listed with the others
+    PortalSettings.objects.filter(site=site).update(privacy_page=page_at("/en/widget-about/"))
+    links = links_in(footer(client.get("/en/widget-treatments/widget-therapy/").content.decode(), "site-footer"))
+    assert links["/en/widget-about/"] == "Widget about"
+    assert "/en/privacy/" in links  # still a top-level page, now listed with the others
 
 
 def test_the_privacy_page_carries_the_standard_note_and_help_link(client, portal_settings):
-    html = client.get("/privacy/").content.decode()
-    assert portal_settings.standard_note in html and 'href="/get-help-now/"' in html
+    html = client.get("/en/privacy/").content.decode()
+    assert portal_settings.standard_note in html and 'href="/en/get-help-now/"' in html
 
 
 # --- The retention periods on the page are the configured ones --------------------------------
@@ -115,7 +115,7 @@ def restart():
 
 
 def test_the_table_shows_the_configured_periods(client):
-    html = client.get("/privacy/").content.decode()
+    html = client.get("/en/privacy/").content.decode()
     assert how_long(html, "Your answer") == f"{duration(settings.FEEDBACK_RETENTION_DAYS * DAY)}, then we delete it."
     assert (
         how_long(html, "The words people")
@@ -145,11 +145,11 @@ def test_the_table_shows_the_configured_periods(client):
     ],
 )
 def test_a_changed_setting_changes_the_page(client, setting, row, value, shown):
-    before = how_long(client.get("/privacy/").content.decode(), row)
+    before = how_long(client.get("/en/privacy/").content.decode(), row)
     assert shown not in before
     with override_settings(**{setting: value}):
         restart()
-        assert shown in how_long(client.get("/privacy/").content.decode(), row)
+        assert shown in how_long(client.get("/en/privacy/").content.decode(), row)
     restart()
 
 
@@ -165,7 +165,7 @@ def test_a_changed_period_is_another_release_so_no_shared_copy_outlives_it():
 def test_the_written_text_names_no_period_of_its_own():
     # Periods belong in the table, which reads them from settings; a number written in the page's
     # own text would not change with them.
-    page = page_at("/privacy/")
+    page = page_at("/en/privacy/")
     table_lines = {line for row in stored_data() for line in (row.what, row.why, row.how_long)}
     written = [line for line in page_text(page).splitlines() if line not in table_lines]
     periods = r"\b(\d+|one|two|three|six|twelve)\s+(second|minute|hour|day|week|month|year)s?\b"
@@ -173,11 +173,11 @@ def test_the_written_text_names_no_period_of_its_own():
 
 
 def test_the_table_is_part_of_the_measured_reading_level():
-    assert stored_data()[0].why in page_text(page_at("/privacy/"))
+    assert stored_data()[0].why in page_text(page_at("/en/privacy/"))
 
 
 def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
-    page = page_at("/privacy/")
+    page = page_at("/en/privacy/")
     url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
     edited = {
         "title": page.title,
@@ -198,7 +198,7 @@ def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
     }
     assert admin_client.post(url, nested_form_data(edited)).status_code == 302
     admin_client.logout()
-    html = admin_client.get("/privacy/").content.decode()
+    html = admin_client.get("/en/privacy/").content.decode()
     assert "St Elsewhere runs this site." in html and "What St Elsewhere keeps</caption>" in html
     assert [row[0] for row in table_rows(html)] == [row.what for row in stored_data()]
 
@@ -209,25 +209,25 @@ def test_editors_write_the_text_and_the_site_fills_in_the_table(admin_client):
 def test_readers_get_no_cookies(client, pages):
     """The notice says the public pages set no cookies: not a page, a search, an embed, a handout,
     the API, the feed, or sending feedback."""
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     responses = [
         client.get(path)
         for path in (
             "/",
-            "/privacy/",
-            "/widget-treatments/widget-therapy/",
-            "/search/?q=fatigue",
-            "/search/?q=zzqxv",
-            "/a-z/",
-            "/embed/widget-treatments/widget-therapy/",
-            "/handout/types/cytokines/",
+            "/en/privacy/",
+            "/en/widget-treatments/widget-therapy/",
+            "/en/search/?q=fatigue",
+            "/en/search/?q=zzqxv",
+            "/en/a-z/",
+            "/en/embed/widget-treatments/widget-therapy/",
+            "/en/handout/types/cytokines/",
             "/api/v2/pages/",
-            "/feeds/updates/",
+            "/en/feeds/updates/",
         )
     ]
     responses.append(
         client.post(
-            "/feedback/", {"page": page.pk, "helpful": "no", "comment": "Hard to read"}, HTTP_ORIGIN="http://testserver"
+            "/en/feedback/", {"page": page.pk, "helpful": "no", "comment": "Hard to read"}, HTTP_ORIGIN="http://testserver"
         )
     )
     assert [response.status_code for response in responses] == [200] * len(responses)

@@ -11,8 +11,8 @@ from tests.conftest import page_at
 pytestmark = pytest.mark.django_db
 
 SECRET_LINE = "Widget cells are told a ward-only secret."
-PATH = "/widget-treatments/widget-therapy/"
-ALIAS = "/widget-uses/widget-therapy-copy/"
+PATH = "/en/widget-treatments/widget-therapy/"
+ALIAS = "/en/widget-uses/widget-therapy-copy/"
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +28,14 @@ def restrict(path: str, kind: str = PageViewRestriction.LOGIN) -> PageViewRestri
 
 
 def make_alias() -> None:
-    page_at(PATH).create_alias(parent=page_at("/widget-uses/"), update_slug="widget-therapy-copy")
+    page_at(PATH).create_alias(parent=page_at("/en/widget-uses/"), update_slug="widget-therapy-copy")
 
 
 def test_a_login_restriction_on_a_section_covers_every_page_under_it(client):
-    restrict("/widget-treatments/")
+    restrict("/en/widget-treatments/")
     response = client.get(PATH)
     assert response.status_code == 302 and f"login/?next={PATH}" in response["Location"]
-    for channel in (f"/embed{PATH}", f"/handout{PATH}"):
+    for channel in (f"/en/embed{PATH}", f"/en/handout{PATH}"):
         assert client.get(channel).status_code == 404
 
 
@@ -47,7 +47,7 @@ def test_a_password_restriction_shows_the_password_form_not_the_page(client):
 
 
 def test_lifting_a_restriction_makes_the_page_public_at_once(client):
-    restriction = restrict("/widget-treatments/")
+    restriction = restrict("/en/widget-treatments/")
     assert client.get(PATH).status_code == 302
     restriction.delete()
     assert client.get(PATH).status_code == 200
@@ -62,7 +62,7 @@ def test_an_alias_follows_the_restriction_on_its_source_page(client):
 
 def test_an_alias_made_of_an_already_private_page_is_private_at_once(client):
     restrict(PATH)
-    client.get("/widget-uses/")  # the restricted paths are now kept
+    client.get("/en/widget-uses/")  # the restricted paths are now kept
     assert client.get(ALIAS).status_code == 404  # and the miss
     make_alias()
     assert client.get(ALIAS).status_code == 302
@@ -70,16 +70,16 @@ def test_an_alias_made_of_an_already_private_page_is_private_at_once(client):
 
 def test_a_new_alias_is_listed_and_served_at_once(client):
     # An alias is created live, without a publish: its creation alone must reach menus and routes.
-    assert "widget-therapy-copy" not in client.get("/widget-uses/").content.decode()
+    assert "widget-therapy-copy" not in client.get("/en/widget-uses/").content.decode()
     assert client.get(ALIAS).status_code == 404
     make_alias()
-    assert f'href="{ALIAS}"' in client.get("/widget-uses/").content.decode()
+    assert f'href="{ALIAS}"' in client.get("/en/widget-uses/").content.decode()
     assert client.get(ALIAS).status_code == 200
 
 
 def test_a_public_page_is_checked_without_asking_the_database_once_warm(client, django_assert_num_queries):
     # Restrictions exist elsewhere in the site; a warm worker knows them and reads only the page.
-    restrict("/widget-uses/")
+    restrict("/en/widget-uses/")
     client.get(PATH)
     with django_assert_num_queries(1):
         assert client.get(PATH).status_code == 200

@@ -30,19 +30,19 @@ def pages():
 
 
 def post(client, **data):
-    return client.post("/feedback/", data, **ORIGIN)
+    return client.post("/en/feedback/", data, **ORIGIN)
 
 
 def test_every_content_page_has_the_form_without_a_csrf_cookie(client):
-    response = client.get("/widget-treatments/widget-therapy/")
+    response = client.get("/en/widget-treatments/widget-therapy/")
     html = response.content.decode()
-    assert 'action="/feedback/"' in html and 'name="helpful"' in html
+    assert 'action="/en/feedback/"' in html and 'name="helpful"' in html
     assert "csrfmiddlewaretoken" not in html
     assert not response.cookies
 
 
 def test_answer_is_saved_with_comment_and_thanked(client):
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     response = post(client, page=page.pk, helpful="no", comment="Too many long words.")
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
@@ -60,29 +60,29 @@ def test_answer_is_saved_with_comment_and_thanked(client):
     ],
 )
 def test_bad_answers_get_a_clear_400(client, data, status):
-    data.setdefault("page", page_at("/widget-questions/").pk)
+    data.setdefault("page", page_at("/en/widget-questions/").pk)
     response = post(client, **data)
     assert response.status_code == status
     assert PageFeedback.objects.count() == 0
 
 
 def test_posts_from_other_sites_are_refused(client):
-    page = page_at("/widget-questions/")
-    assert client.post("/feedback/", {"page": page.pk, "helpful": "yes"}).status_code == 403
-    response = client.post("/feedback/", {"page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="https://evil.example")
+    page = page_at("/en/widget-questions/")
+    assert client.post("/en/feedback/", {"page": page.pk, "helpful": "yes"}).status_code == 403
+    response = client.post("/en/feedback/", {"page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
     assert PageFeedback.objects.count() == 0
 
 
 def test_unpublished_page_cannot_receive_feedback(client):
-    page = page_at("/widget-questions/")
+    page = page_at("/en/widget-questions/")
     page.unpublish()
     assert post(client, page=page.pk, helpful="yes").status_code == 400
 
 
 def test_a_flood_is_rate_limited_with_retry_after(client, settings):
     settings.RATE_LIMITS_ENABLED = True
-    page = page_at("/widget-questions/")
+    page = page_at("/en/widget-questions/")
     statuses = [post(client, page=page.pk, helpful="yes").status_code for _ in range(7)]
     assert statuses[:5] == [200] * 5
     last = post(client, page=page.pk, helpful="yes")
@@ -91,7 +91,7 @@ def test_a_flood_is_rate_limited_with_retry_after(client, settings):
 
 
 def test_editors_see_counts_per_page_and_export_them(client):
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     for helpful, comment in [("yes", ""), ("no", "Confusing"), ("no", "")]:
         post(client, page=page.pk, helpful=helpful, comment=comment)
     admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
@@ -101,7 +101,7 @@ def test_editors_see_counts_per_page_and_export_them(client):
     row = next(row for row in report.context["object_list"] if row.pk == page.pk)
     assert (row.helpful_count, row.not_helpful_count, row.comment_count) == (1, 2, 1)
     csv = b"".join(client.get(reverse("feedback_by_page"), {"export": "csv"}).streaming_content).decode()
-    assert "Widget therapy" in csv and "/widget-treatments/widget-therapy/" in csv
+    assert "Widget therapy" in csv and "/en/widget-treatments/widget-therapy/" in csv
     listing = b"".join(client.get(reverse("page_feedback:index"), {"export": "csv"}).streaming_content).decode()
     assert "Confusing" in listing
 

@@ -33,7 +33,7 @@ def allow(*origins: str) -> None:
 
 
 def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, portal_settings):
-    response = client.get("/embed/widget-treatments/widget-therapy/")
+    response = client.get("/en/embed/widget-treatments/widget-therapy/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Widget therapy</h1>" in html
@@ -48,7 +48,7 @@ def test_embed_keeps_content_note_and_dates_but_not_the_site_chrome(client, port
 def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
     settings.EMBED_ALLOWED_ORIGINS = ["https://ehr.example.net"]
     allow("https://intranet.example.org", "http://wards.example.org:8080")
-    response = client.get("/embed/widget-treatments/widget-therapy/")
+    response = client.get("/en/embed/widget-treatments/widget-therapy/")
     assert frame_ancestors(response) == [
         "'self'",
         "http://wards.example.org:8080",
@@ -59,10 +59,10 @@ def test_frame_ancestors_lists_exactly_the_allowed_origins(client, settings):
 
 
 def test_empty_list_means_self_only(client):
-    assert frame_ancestors(client.get("/embed/widget-treatments/widget-therapy/")) == ["'self'"]
+    assert frame_ancestors(client.get("/en/embed/widget-treatments/widget-therapy/")) == ["'self'"]
 
 
-@pytest.mark.parametrize("path", ["/widget-treatments/widget-therapy/", "/admin/login/", "/search/?q=fever"])
+@pytest.mark.parametrize("path", ["/en/widget-treatments/widget-therapy/", "/admin/login/", "/en/search/?q=fever"])
 def test_pages_admin_and_login_are_never_framed_by_others(client, path):
     allow("https://intranet.example.org")
     response = client.get(path)
@@ -73,17 +73,17 @@ def test_pages_admin_and_login_are_never_framed_by_others(client, path):
 def test_unpublished_and_private_pages_have_no_embed(client):
     from wagtail.models import PageViewRestriction
 
-    page_at("/widget-aftercare/").unpublish()
-    assert client.get("/embed/widget-aftercare/").status_code == 404
-    PageViewRestriction.objects.create(page=page_at("/widget-treatments/"), restriction_type="login")
-    assert client.get("/embed/widget-treatments/widget-therapy/").status_code == 404
+    page_at("/en/widget-aftercare/").unpublish()
+    assert client.get("/en/embed/widget-aftercare/").status_code == 404
+    PageViewRestriction.objects.create(page=page_at("/en/widget-treatments/"), restriction_type="login")
+    assert client.get("/en/embed/widget-treatments/widget-therapy/").status_code == 404
 
 
 def test_draft_changes_do_not_show_in_the_embed(client):
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     page.title = "Widget therapy DRAFT-MARKER-7731"
     page.save_revision()
-    assert "DRAFT-MARKER-7731" not in client.get("/embed/widget-treatments/widget-therapy/").content.decode()
+    assert "DRAFT-MARKER-7731" not in client.get("/en/embed/widget-treatments/widget-therapy/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_exact_origins_are_kept_as_written():
 def test_editor_sees_the_iframe_snippet_for_a_page(client):
     user = get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-1")
     client.force_login(user)
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
     assert "&lt;iframe src=&quot;http://testserver/embed/widget-treatments/widget-therapy/&quot;" in html or (
         '&lt;iframe src="http://testserver/embed/widget-treatments/widget-therapy/"' in html

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def parse(client):
-    response = client.get("/feeds/updates/")
+    response = client.get("/en/feeds/updates/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     return feedparser.parse(response.content)

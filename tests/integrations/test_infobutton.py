@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 ICD10CM, RXNORM, SNOMED = "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.88", "2.16.840.1.113883.6.96"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SERVER = "http://testserver"
-CANCER = "/where-it-is-used/cancer/"
+CANCER = "/en/where-it-is-used/cancer/"
 MELANOMA = f"{CANCER}melanoma-and-skin-cancers/"
 LUNG = f"{CANCER}lung-cancer/"
 BLADDER = f"{CANCER}bladder-cancer/"
@@ -165,7 +165,7 @@ def test_application_view_lists_matches_as_an_embeddable_page(client):
     response = ask(client, path="/infobutton/application", **icd("C34"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'href="/where-it-is-used/cancer/"' in html
+    assert 'href="/en/where-it-is-used/cancer/"' in html
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert ask(client, path="/infobutton/application").status_code == 400
 
@@ -197,13 +197,13 @@ def test_exact_code_then_parent_category_then_the_neoplasm_hub(client):
     assert answers(client, icd("C34.11")) == [LUNG, CANCER]
     # A neoplasm no sub-page covers (breast, C50.9) still reaches the hub through its block.
     assert answers(client, icd("C50.9")) == [CANCER]
-    assert answers(client, icd("M05.79")) == ["/where-it-is-used/autoimmune-conditions/"]
+    assert answers(client, icd("M05.79")) == ["/en/where-it-is-used/autoimmune-conditions/"]
 
 
 def test_a_longer_parent_code_ranks_before_a_shorter_one(client):
     # Same depth in the tree, so only how much of the code matched decides the order.
-    code_and_publish("/where-it-is-used/autoimmune-conditions/", ("icd10cm", "C34.1"))
-    assert answers(client, icd("C34.11")) == ["/where-it-is-used/autoimmune-conditions/", LUNG, CANCER]
+    code_and_publish("/en/where-it-is-used/autoimmune-conditions/", ("icd10cm", "C34.1"))
+    assert answers(client, icd("C34.11")) == ["/en/where-it-is-used/autoimmune-conditions/", LUNG, CANCER]
 
 
 def test_a_stem_shorter_than_a_category_never_matches():
@@ -256,7 +256,7 @@ def test_an_unknown_snomed_code_is_an_empty_feed(client):
 @pytest.mark.parametrize("code", ["1547545", "1597876", "1094833"])
 def test_each_loaded_rxnorm_code_answers_its_therapy_page_only(client, code):
     params = {"mainSearchCriteria.v.cs": RXNORM, "mainSearchCriteria.v.c": code}
-    assert answers(client, params) == ["/types/checkpoint-inhibitors/"]
+    assert answers(client, params) == ["/en/types/checkpoint-inhibitors/"]
 
 
 def test_every_rxnorm_code_names_a_medicine_listed_on_its_page():

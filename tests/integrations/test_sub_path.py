@@ -58,13 +58,13 @@ def site_urls(html: str) -> list[str]:
     "path",
     [
         "/",
-        "/widget-treatments/widget-therapy/",
-        "/widget-questions/",
-        "/search/?q=fever",
-        "/a-z/",
-        "/embed/widget-treatments/widget-therapy/",
-        "/handout/widget-treatments/widget-therapy/",
-        "/no-such-page/",
+        "/en/widget-treatments/widget-therapy/",
+        "/en/widget-questions/",
+        "/en/search/?q=fever",
+        "/en/a-z/",
+        "/en/embed/widget-treatments/widget-therapy/",
+        "/en/handout/widget-treatments/widget-therapy/",
+        "/en/no-such-page/",
     ],
 )
 def test_every_link_and_asset_carries_the_prefix(client, prefixed, path):
@@ -78,12 +78,12 @@ def test_every_link_and_asset_carries_the_prefix(client, prefixed, path):
 
 
 def test_api_feed_sitemap_and_infobutton_urls_carry_the_prefix(client, prefixed):
-    page = page_at("/widget-treatments/widget-therapy/")
+    page = page_at("/en/widget-treatments/widget-therapy/")
     data = client.get(f"/api/v2/pages/{page.pk}/").json()
     assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
     assert data["meta"]["detail_url"].startswith(f"http://testserver{PREFIX}/api/v2/pages/")
     assert (
-        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/" in client.get("/feeds/updates/").content.decode()
+        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/" in client.get("/en/feeds/updates/").content.decode()
     )
     assert (
         f"<loc>http://testserver{PREFIX}/widget-treatments/widget-therapy/</loc>"

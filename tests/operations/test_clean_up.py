@@ -33,7 +33,7 @@ def days_ago(days: float) -> datetime.datetime:
 
 
 def feedback(days_old: float, comment: str = "") -> PageFeedback:
-    row = PageFeedback.objects.create(page=page_at("/types/cytokines/"), helpful=False, comment=comment)
+    row = PageFeedback.objects.create(page=page_at("/en/types/cytokines/"), helpful=False, comment=comment)
     PageFeedback.objects.filter(pk=row.pk).update(created_at=days_ago(days_old))  # auto_now_add
     return row
 
@@ -67,7 +67,7 @@ def stored():
     searches("still searched", 10)
     searches("recent words", 1, found=False)
     promoted = Query.get("promoted words")
-    SearchPromotion.objects.create(query=promoted, page=page_at("/faqs/"), sort_order=0)
+    SearchPromotion.objects.create(query=promoted, page=page_at("/en/faqs/"), sort_order=0)
     QueryDailyHits.objects.create(query=promoted, date=timezone.localdate(NOW) - datetime.timedelta(days=500))
     sign_in("old-editor", 91)
     sign_in("recent-editor", 89)
@@ -153,7 +153,7 @@ def test_reports_and_exports_still_work_after_a_clean_up(stored, client):
     client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1"))
     report = client.get(reverse("feedback_by_page"))
     assert report.status_code == 200
-    row = next(row for row in report.context["object_list"] if row.pk == page_at("/types/cytokines/").pk)
+    row = next(row for row in report.context["object_list"] if row.pk == page_at("/en/types/cytokines/").pk)
     assert (row.not_helpful_count, row.comment_count) == (1, 1)
     for url in (reverse("feedback_by_page"), reverse("page_feedback:index")):
         export = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()

@@ -109,13 +109,13 @@ def through_nginx(nginx, path: str, method: str = "GET", headers: dict | None = 
 def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shape):
     app, nginx, _ = production_shape
     asked = {
-        f"/search/?q={MARKER}": 200,
-        f"/search/?q=fever&page=2&from={MARKER}": 200,
+        f"/en/search/?q={MARKER}": 200,
+        f"/en/search/?q=fever&page=2&from={MARKER}": 200,
         f"/api/v2/pages/?search={MARKER}": 200,
         f"/api/v2/pages/?{MARKER}=1": 400,
-        f"/feeds/updates/?utm_source={MARKER}": 200,
+        f"/en/feeds/updates/?utm_source={MARKER}": 200,
         f"/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43&mainSearchCriteria.v.dn={MARKER}": 200,
-        f"/no-such-page/?ref={MARKER}": 404,
+        f"/en/no-such-page/?ref={MARKER}": 404,
         f"/admin/login/?next=/admin/{MARKER}": 200,
         f"/?utm_campaign={MARKER}": 200,
     }
@@ -137,7 +137,7 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
     assert "GET /search/" in logs["access.log"] and "GET /search/" in logs["serve.sh"]
     # The app's own lines are JSON, joined to the answer by its request ID.
     not_found = [json.loads(line) for line in logs["serve.sh"].splitlines() if "Not Found: /no-such-page/" in line]
-    request_id = answers[f"/no-such-page/?ref={MARKER}"][1]["X-Request-ID"]
+    request_id = answers[f"/en/no-such-page/?ref={MARKER}"][1]["X-Request-ID"]
     assert [(line["level"], line["request_id"]) for line in not_found] == [("WARNING", request_id)]
     assert logs["default-access.log"] == ""  # the portal's own format replaced the default one
     for name, text in logs.items():
@@ -181,7 +181,7 @@ def test_documents_come_through_the_apps_check_and_nginx_sends_them(production_s
 def test_a_query_parameter_no_view_reads_costs_no_render_of_its_own(production_shape):
     # One gunicorn worker, so the second request meets the first one's kept copy.
     _, nginx, _ = production_shape
-    first = through_nginx(nginx, f"/types/cytokines/?n={secrets.token_hex(4)}")
-    second = through_nginx(nginx, f"/types/cytokines/?n={secrets.token_hex(4)}")
+    first = through_nginx(nginx, f"/en/types/cytokines/?n={secrets.token_hex(4)}")
+    second = through_nginx(nginx, f"/en/types/cytokines/?n={secrets.token_hex(4)}")
     assert first[0] == second[0] == 200
     assert second[1]["X-Cache"] == "hit" and second[2] == first[2]

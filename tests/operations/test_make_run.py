@@ -60,7 +60,7 @@ def plain_get(server, path: str, host: str = "127.0.0.1"):
     ("path", "host", "status", "says"),
     [
         ("/", "127.0.0.1", 200, "immunotherapy"),
-        ("/what-is-immunotherpy/", "127.0.0.1", 404, "We cannot find that page"),
+        ("/en/what-is-immunotherpy/", "127.0.0.1", 404, "We cannot find that page"),
         ("/.env", "127.0.0.1", 404, "We cannot find that page"),
         ("/media/", "127.0.0.1", 404, "We cannot find that page"),
         ("/media/original_images/", "127.0.0.1", 404, "We cannot find that page"),

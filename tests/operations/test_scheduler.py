@@ -48,14 +48,14 @@ def test_scheduled_publish_and_expiry_happen_without_anyone_at_the_admin(tmp_pat
         editor.run(
             "import datetime\nfrom django.utils import timezone\n"
             "soon = timezone.now() + datetime.timedelta(seconds=3)\n"
-            + PAGE.format(path="/research-and-future/")
+            + PAGE.format(path="/en/research-and-future/")
             + "page.expire_at = soon\npage.save_revision().publish()\n"
-            + PAGE.format(path="/benefits-and-limits/")
+            + PAGE.format(path="/en/benefits-and-limits/")
             + "page.title = 'Benefits and limits, on schedule'\npage.go_live_at = soon\n"
             "page.save_revision().publish()\n"
         )
-        assert live(editor, "/benefits-and-limits/") == "True Benefits and limits"
-        assert live(editor, "/research-and-future/").startswith("True")
+        assert live(editor, "/en/benefits-and-limits/") == "True Benefits and limits"
+        assert live(editor, "/en/research-and-future/").startswith("True")
 
         scheduler = subprocess.Popen(
             [sys.executable, "manage.py", "run_scheduler"],
@@ -68,8 +68,8 @@ def test_scheduled_publish_and_expiry_happen_without_anyone_at_the_admin(tmp_pat
         try:
             deadline = time.monotonic() + 60  # the scheduler's own start-up included, on a busy machine
             while time.monotonic() < deadline:
-                published = live(editor, "/benefits-and-limits/") == "True Benefits and limits, on schedule"
-                expired = live(editor, "/research-and-future/").startswith("False")
+                published = live(editor, "/en/benefits-and-limits/") == "True Benefits and limits, on schedule"
+                expired = live(editor, "/en/research-and-future/").startswith("False")
                 if published and expired:
                     break
                 time.sleep(0.5)

@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from tests.operations import scratch
 
-PAGE_PATH = "/what-is-immunotherapy/"
+PAGE_PATH = "/en/what-is-immunotherapy/"
 ADMIN_USER = "ops-admin"
 ADMIN_PASSWORD = "two-instances-" + secrets.token_hex(8)
 
@@ -169,7 +169,7 @@ def test_two_instances_share_publishing_and_sessions(tmp_path):
             b = scratch.AppServer("instance B", tmp_path / "b.log", environment)
             with scratch.running([a, b]):
                 # As long as nginx passes by default (8 KB), answered by the portal, not refused.
-                long_search = "/search/?q=" + "fever+" * 1200
+                long_search = "/en/search/?q=" + "fever+" * 1200
                 status, _, answer = a.get(long_search)
                 assert status == 200 and "Your search was long" in answer, f"{status}: {answer[:300]}"
 

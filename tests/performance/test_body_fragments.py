@@ -62,17 +62,17 @@ def test_publishing_one_page_leaves_other_bodies_rendered_but_menus_change(clien
 
 
 def test_a_new_address_reaches_links_in_other_pages_bodies(client, pages):
-    assert 'href="/widget-treatments/widget-therapy/"' in client.get(pages.reader.url).content.decode()
+    assert 'href="/en/widget-treatments/widget-therapy/"' in client.get(pages.reader.url).content.decode()
     publish(pages.therapy, slug="widget-drugs")
     html = client.get(pages.reader.url).content.decode()
-    assert 'href="/widget-treatments/widget-drugs/"' in html and 'href="/widget-treatments/widget-therapy/"' not in html
+    assert 'href="/en/widget-treatments/widget-drugs/"' in html and 'href="/en/widget-treatments/widget-therapy/"' not in html
 
 
 def test_unpublishing_a_page_turns_links_to_it_into_plain_text(client, pages):
-    assert 'href="/widget-treatments/widget-therapy/"' in client.get(pages.reader.url).content.decode()
+    assert 'href="/en/widget-treatments/widget-therapy/"' in client.get(pages.reader.url).content.decode()
     pages.therapy.unpublish()
     html = client.get(pages.reader.url).content.decode()
-    assert 'href="/widget-treatments/widget-therapy/"' not in html and "Widget therapy" in html
+    assert 'href="/en/widget-treatments/widget-therapy/"' not in html and "Widget therapy" in html
 
 
 def test_a_therapy_pages_list_of_conditions_follows_a_renamed_condition(client, pages):
@@ -83,12 +83,12 @@ def test_a_therapy_pages_list_of_conditions_follows_a_renamed_condition(client, 
 
 def test_the_api_body_is_kept_the_same_way_and_follows_a_new_address(client, pages):
     url = f"/api/v2/pages/{pages.reader.pk}/"
-    assert 'href="/widget-treatments/widget-therapy/"' in client.get(url).json()["body"]
+    assert 'href="/en/widget-treatments/widget-therapy/"' in client.get(url).json()["body"]
     publish(pages.in_menu, title="Another title")
-    assert 'href="/widget-treatments/widget-therapy/"' in client.get(url).json()["body"]
+    assert 'href="/en/widget-treatments/widget-therapy/"' in client.get(url).json()["body"]
     publish(pages.therapy, slug="widget-drugs")
     body = client.get(url).json()["body"]
-    assert 'href="/widget-treatments/widget-drugs/"' in body and "widget-therapy/" not in body
+    assert 'href="/en/widget-treatments/widget-drugs/"' in body and "widget-therapy/" not in body
 
 
 def test_publishing_the_home_page_shows_its_new_text_at_once(client, pages):

@@ -35,7 +35,7 @@ def test_database_error_anywhere_gives_a_static_503_then_fails_fast(client, monk
     original = Site.find_for_request
     monkeypatch.setattr(Site, "find_for_request", unreachable)
     client.raise_request_exception = False
-    response = client.get("/types/cytokines/")
+    response = client.get("/en/types/cytokines/")
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
@@ -43,14 +43,14 @@ def test_database_error_anywhere_gives_a_static_503_then_fails_fast(client, monk
     # The next request is answered at once, without touching the database.
     monkeypatch.setattr(Site, "find_for_request", original)
     started = time.monotonic()
-    assert client.get("/types/cytokines/").status_code == 503
+    assert client.get("/en/types/cytokines/").status_code == 503
     assert time.monotonic() - started < 0.5
     assert client.get("/healthz").status_code == 200
 
 
 def test_site_recovers_when_the_database_returns(client, monkeypatch):
     monkeypatch.setattr(faults, "_database_down_until", time.monotonic() - 1)
-    assert client.get("/types/cytokines/").status_code == 200
+    assert client.get("/en/types/cytokines/").status_code == 200
 
 
 def test_readiness_reports_database_and_cache(client, monkeypatch):
@@ -70,7 +70,7 @@ def test_real_unreachable_database_gives_503_quickly_and_liveness_stays_up():
     script = (
         "import django, time; django.setup();"
         "from django.test import Client; c = Client(raise_request_exception=False);"
-        "t = time.monotonic(); r = c.get('/types/cytokines/'); first = time.monotonic() - t;"
+        "t = time.monotonic(); r = c.get('/en/types/cytokines/'); first = time.monotonic() - t;"
         "t = time.monotonic(); r2 = c.get('/'); second = time.monotonic() - t;"
         "print(r.status_code, r['Retry-After'], round(first, 2), r2.status_code, round(second, 2),"
         " c.get('/healthz').status_code, c.get('/readyz').status_code)"
@@ -134,7 +134,7 @@ def test_pages_are_served_while_redis_is_down(client, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    for path in ["/", "/types/cytokines/", "/search/?q=fever", "/api/v2/pages/"]:
+    for path in ["/", "/en/types/cytokines/", "/en/search/?q=fever", "/api/v2/pages/"]:
         assert client.get(path).status_code == 200, path
     ready = client.get("/readyz")
     # Still in service: a load balancer must not take a site that serves every page out of rotation.
@@ -175,18 +175,18 @@ def test_missing_image_file_never_breaks_a_page(client):
     from tests.conftest import page_at
 
     image = Image.objects.create(title="Drip", file=get_test_image_file())
-    page = page_at("/how-it-works/")
+    page = page_at("/en/how-it-works/")
     page.body = [
         *[{"type": b.block_type, "value": b.value} for b in page.body][:0],
         {"type": "image", "value": {"image": image.pk, "alt_text": "A drip", "decorative": False}},
     ]
     page.save_revision().publish()
     os.remove(image.file.path)
-    assert client.get("/how-it-works/").status_code == 200
+    assert client.get("/en/how-it-works/").status_code == 200
 
 
 def test_every_answer_carries_a_request_id_the_logs_can_be_joined_on(client):
     # The log lines themselves are checked in the real servers' output (tests/operations/test_logs_and_media.py).
-    response = client.get("/search/?q=my+secret+symptom", HTTP_X_REQUEST_ID="ward-7-request-0001")
+    response = client.get("/en/search/?q=my+secret+symptom", HTTP_X_REQUEST_ID="ward-7-request-0001")
     assert response["X-Request-ID"] == "ward-7-request-0001"
     assert len(client.get("/").get("X-Request-ID")) == 32

@@ -84,20 +84,20 @@ INFOBUTTON_BASE = {
 # Endpoint → the parameters it reads (and one it does not, which must be just as harmless).
 ENDPOINTS = {
     "/": ["page", "unknown"],
-    "/types/cytokines/": ["page", "unknown"],
-    "/search/": ["q", "page", "unknown"],
-    "/a-z/": ["unknown"],
+    "/en/types/cytokines/": ["page", "unknown"],
+    "/en/search/": ["q", "page", "unknown"],
+    "/en/a-z/": ["unknown"],
     "/api/v2/pages/": PAGE_API,
     "/api/v2/pages/{page_id}/": ["fields", "type", "unknown"],
     "/api/v2/pages/find/": ["html_path", "id", "fields"],
     "/api/v2/faqs/": ["search", "fields", "limit", "offset", "order", "topic"],
     "/api/v2/faqs/find/": ["id"],
     "/api/v2/glossary/": ["search", "fields", "limit", "offset", "order", "term"],
-    "/feeds/updates/": ["unknown"],
-    "/embed/": ["unknown"],
-    "/embed/types/cytokines/": ["unknown"],
+    "/en/feeds/updates/": ["unknown"],
+    "/en/embed/": ["unknown"],
+    "/en/embed/types/cytokines/": ["unknown"],
     "/embed/host.js": ["unknown"],
-    "/handout/types/cytokines/": ["unknown"],
+    "/en/handout/types/cytokines/": ["unknown"],
     "/infobutton/service": INFOBUTTON,
     "/infobutton/application": INFOBUTTON,
     "/sitemap.xml": ["p"],
@@ -109,10 +109,10 @@ ENDPOINTS = {
 
 PATH_TAKING = [
     "/{hostile}/",
-    "/types/{hostile}/",
+    "/en/types/{hostile}/",
     "/api/v2/pages/{hostile}/",
-    "/embed/{hostile}",
-    "/handout/{hostile}",
+    "/en/embed/{hostile}",
+    "/en/handout/{hostile}",
     "/documents/{hostile}/x.pdf",
     "/documents/{document_id}/{hostile}",
     "/static/{hostile}",
@@ -149,7 +149,7 @@ def places():
     from wagtail.documents.models import Document
 
     document = Document.objects.create(title="Leaflet", file=ContentFile(b"Leaflet text", name="leaflet.txt"))
-    yield {"page_id": page_at("/types/cytokines/").pk, "document_id": document.pk, "document_file": document.filename}
+    yield {"page_id": page_at("/en/types/cytokines/").pk, "document_id": document.pk, "document_file": document.filename}
     document.file.delete(save=False)
 
 
@@ -203,10 +203,10 @@ def test_hostile_path_is_answered_below_500(client, places, template, segment):
 @pytest.mark.parametrize(("name", "value"), list(_feedback_cases()))
 def test_hostile_feedback_field_is_answered_below_500(client, name, value):
     client.raise_request_exception = False
-    form = {"page": str(page_at("/faqs/").pk), "helpful": "yes", "comment": "Clear"}
+    form = {"page": str(page_at("/en/faqs/").pk), "helpful": "yes", "comment": "Clear"}
     body = _query_string(form, name, value)
     response = client.post(
-        "/feedback/", body, content_type="application/x-www-form-urlencoded", HTTP_ORIGIN="http://testserver"
+        "/en/feedback/", body, content_type="application/x-www-form-urlencoded", HTTP_ORIGIN="http://testserver"
     )
     assert_clear_answer(response)
 
@@ -215,7 +215,7 @@ def test_hostile_feedback_field_is_answered_below_500(client, name, value):
 
 
 def test_a_page_address_with_nul_gets_a_readable_400_page(client):
-    response = client.get("/search/?q=fever%00")
+    response = client.get("/en/search/?q=fever%00")
     assert response.status_code == 400
     html = response.content.decode()
     assert "We could not read that address" in html
@@ -241,14 +241,14 @@ def test_the_infobutton_feed_refuses_in_plain_text(client):
 
 
 def test_broken_utf8_and_lone_surrogates_are_named(client):
-    for address in ["/search/?q=%FF", "/search/?q=%ED%A0%80", "/api/v2/pages/?search=%ED%A0%80"]:
+    for address in ["/en/search/?q=%FF", "/en/search/?q=%ED%A0%80", "/api/v2/pages/?search=%ED%A0%80"]:
         response = client.get(address)
         assert response.status_code == 400, address
         assert "not valid UTF-8 text" in response.content.decode()
 
 
 def test_a_path_in_broken_utf8_is_simply_not_found(client):
-    response = client.get("/types/%ED%A0%80/")
+    response = client.get("/en/types/%ED%A0%80/")
     assert response.status_code == 404
     assert "We cannot find that page" in response.content.decode()
 
@@ -256,9 +256,9 @@ def test_a_path_in_broken_utf8_is_simply_not_found(client):
 def test_a_nul_in_a_feedback_comment_is_refused_and_nothing_saved(client):
     from feedback.models import PageFeedback
 
-    body = f"page={page_at('/faqs/').pk}&helpful=no&comment=Too%00long"
+    body = f"page={page_at('/en/faqs/').pk}&helpful=no&comment=Too%00long"
     response = client.post(
-        "/feedback/", body, content_type="application/x-www-form-urlencoded", HTTP_ORIGIN="http://testserver"
+        "/en/feedback/", body, content_type="application/x-www-form-urlencoded", HTTP_ORIGIN="http://testserver"
     )
     assert response.status_code == 400
     assert "The form contains a control character" in response.content.decode()
@@ -281,7 +281,7 @@ LEGITIMATE_SEARCHES = [
 
 @pytest.mark.parametrize("query", LEGITIMATE_SEARCHES)
 def test_legitimate_search_gets_a_normal_escaped_results_page(client, query):
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
@@ -303,8 +303,8 @@ def test_a_feedback_comment_over_several_lines_is_kept(client):
 
     comment = "First line.\r\nSecond line,\twith a tab."
     response = client.post(
-        "/feedback/",
-        {"page": page_at("/faqs/").pk, "helpful": "no", "comment": comment},
+        "/en/feedback/",
+        {"page": page_at("/en/faqs/").pk, "helpful": "no", "comment": comment},
         HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 200

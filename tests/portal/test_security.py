@@ -35,7 +35,7 @@ def assert_common_headers(response):
     assert "frame-ancestors" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("path", ["/", "/types/cytokines/", "/no-such-page/", "/api/v2/pages/", "/search/?q=fever"])
+@pytest.mark.parametrize("path", ["/", "/en/types/cytokines/", "/en/no-such-page/", "/api/v2/pages/", "/en/search/?q=fever"])
 def test_public_responses_have_the_strict_policy(client, path):
     response = client.get(path)
     assert_common_headers(response)
@@ -47,7 +47,7 @@ def test_public_responses_have_the_strict_policy(client, path):
 
 
 def test_anonymous_readers_get_no_cookies(client):
-    for path in ["/", "/types/cytokines/", "/search/?q=fever", "/faqs/", "/api/v2/pages/", "/no-such-page/"]:
+    for path in ["/", "/en/types/cytokines/", "/en/search/?q=fever", "/en/faqs/", "/api/v2/pages/", "/en/no-such-page/"]:
         assert not client.get(path).cookies, path
 
 
@@ -115,7 +115,7 @@ def test_lockout_is_per_user_name_and_address(client):
 @pytest.mark.parametrize(
     ("path", "bucket"),
     [
-        ("/search/?q=fever", "search"),
+        ("/en/search/?q=fever", "search"),
         ("/api/v2/pages/", "api"),
         ("/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43", "infobutton"),
     ],
@@ -144,8 +144,8 @@ def test_login_redirect_only_goes_to_this_site(client):
 
 def test_a_flood_of_fields_is_refused_with_400(client):
     data = {f"field{index}": "x" for index in range(11_000)}
-    page = page_at("/faqs/")
-    response = client.post("/feedback/", {**data, "page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver")
+    page = page_at("/en/faqs/")
+    response = client.post("/en/feedback/", {**data, "page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver")
     assert response.status_code == 400
 
 
@@ -155,7 +155,7 @@ def test_unavailable_page_has_the_headers(client, monkeypatch):
     from portal import faults
 
     monkeypatch.setattr(faults, "_database_down_until", time.monotonic() + 60)
-    response = client.get("/types/cytokines/")
+    response = client.get("/en/types/cytokines/")
     assert response.status_code == 503
     assert_common_headers(response)
     assert int(response["Retry-After"]) > 0

@@ -30,7 +30,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def test_feedback_comments_export_as_text(admin_client):
-    page = page_at("/types/cytokines/")
+    page = page_at("/en/types/cytokines/")
     for comment in [*HOSTILE, "A plain comment about the page."]:
         PageFeedback.objects.create(page=page, helpful=False, comment=comment)
     rows = csv_rows(admin_client.get(reverse("page_feedback:index"), {"export": "csv"}))
@@ -48,7 +48,7 @@ def test_search_terms_export_as_text(admin_client):
 
 
 def test_xlsx_cells_hold_the_comment_as_a_string(admin_client):
-    PageFeedback.objects.create(page=page_at("/types/cytokines/"), helpful=False, comment=HOSTILE[0])
+    PageFeedback.objects.create(page=page_at("/en/types/cytokines/"), helpful=False, comment=HOSTILE[0])
     response = admin_client.get(reverse("page_feedback:index"), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == HOSTILE[0]]

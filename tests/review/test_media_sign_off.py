@@ -20,7 +20,7 @@ from .conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sign_off_enforced]
 
-PAGE = "/widget-treatments/widget-therapy/"
+PAGE = "/en/widget-treatments/widget-therapy/"
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from .conftest import add_article_url, article_data, assert_denied, client_for, 
 
 pytestmark = pytest.mark.django_db
 
-LEAF_PAGE = "/widget-research/"
+LEAF_PAGE = "/en/widget-research/"
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +87,7 @@ def test_editor_cannot_unpublish_delete_or_move_a_published_page(editor):
     client = client_for(editor)
     assert_denied(client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,))))
     assert_denied(client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,))))
-    assert_denied(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/widget-types/").pk))))
+    assert_denied(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/en/widget-types/").pk))))
     client.post(bulk_url("delete", page))
     client.post(bulk_url("unpublish", page))
     page = fresh(page)
@@ -218,7 +218,7 @@ def test_publisher_publishes_unpublishes_moves_and_deletes(publisher):
     assert PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.unpublish", user=publisher).exists()
 
     leaf = page_at(LEAF_PAGE)
-    types = page_at("/widget-types/")
+    types = page_at("/en/widget-types/")
     client.post(reverse("wagtailadmin_pages:move_confirm", args=(leaf.pk, types.pk)))
     assert fresh(leaf).get_parent().pk == types.pk
     assert PageLogEntry.objects.filter(page_id=leaf.pk, action="wagtail.move", user=publisher).exists()
@@ -324,7 +324,7 @@ def test_site_administrator_has_every_page_permission(site_admin):
     leaf = page_at(LEAF_PAGE)
     client.post(reverse("wagtailadmin_pages:unpublish", args=(leaf.pk,)))
     assert not fresh(leaf).live
-    section = page_at("/widget-uses/")
+    section = page_at("/en/widget-uses/")
     # Deleting a section with pages under it needs the bulk-delete permission.
     assert client.post(reverse("wagtailadmin_pages:delete", args=(section.pk,))).status_code == 302
     assert not Page.objects.filter(pk=section.pk).exists()

@@ -32,9 +32,9 @@ from .test_workflow import fresh, workflow_action
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sign_off_enforced]
 
-THERAPY = "/widget-treatments/widget-therapy/"
+THERAPY = "/en/widget-treatments/widget-therapy/"
 # A page the content files make, for the one test of what the loader may replace.
-LOADED_THERAPY = "/types/cytokines/"
+LOADED_THERAPY = "/en/types/cytokines/"
 
 
 def edit_article(user, page, paragraphs, **extra):
@@ -181,7 +181,7 @@ def test_an_alias_spreads_only_a_signed_off_version(article, publisher, destinat
 def test_moving_a_page_keeps_its_signed_off_version(article, publisher, destination):
     client_for(publisher).post(reverse("wagtailadmin_pages:move_confirm", args=(article.pk, destination.pk)))
     moved = fresh(article)
-    assert moved.url_path.endswith("/widget-uses/eating-well/")
+    assert moved.url_path.endswith("/en/widget-uses/eating-well/")
     assert moved.live_revision_id == article.live_revision_id and moved.clinically_reviewed
 
 

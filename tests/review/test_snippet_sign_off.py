@@ -76,7 +76,7 @@ def what_patients_read(text: str = SEEN) -> dict[str, bool]:
     return {
         "FAQ page": text in reader.get(faq_page.url).content.decode(),
         "API": text in reader.get("/api/v2/faqs/?limit=50").content.decode(),
-        "search": text in reader.get("/search/", {"q": "infusion water"}).content.decode(),
+        "search": text in reader.get("/en/search/", {"q": "infusion water"}).content.decode(),
     }
 
 
@@ -177,7 +177,7 @@ def test_a_new_term_waits_unseen_until_signed_off(editor, reviewer, publisher):
                 "Zebracyte" in Client().get(f"/api/v2/glossary/?limit=50&offset={offset}").content.decode()
                 for offset in range(0, GlossaryTerm.objects.count(), 50)
             ),
-            "search": "A made-up cell." in Client().get("/search/", {"q": "Zebracyte"}).content.decode(),
+            "search": "A made-up cell." in Client().get("/en/search/", {"q": "Zebracyte"}).content.decode(),
         }
 
     assert seen() == {"glossary page": False, "API": False, "search": False}

@@ -238,7 +238,7 @@ def test_add_months_keeps_to_the_end_of_short_months():
 
 
 def test_signing_off_a_live_therapy_page_stamps_it_on_publish(editor, reviewer, publisher):
-    page = page_at("/types/cytokines/")
+    page = page_at("/en/types/cytokines/")
     old_reviewed = page.last_reviewed
     page.get_workflow().start(page, editor)
     workflow_action(reviewer, page, "approve", comment="Checked against the 2024 guidance.")
@@ -270,7 +270,7 @@ def test_signing_off_from_the_editor_returns_the_reviewer_to_their_dashboard(edi
 
 
 def test_the_editor_shows_the_review_dates_read_only(editor):
-    page = page_at("/how-it-works/")
+    page = page_at("/en/how-it-works/")
     html = client_for(editor).get(edit_url(page)).content.decode()
     assert "Review and sources" in html
     assert "Set when a clinical reviewer signs off this page" in html
