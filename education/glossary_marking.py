@@ -61,11 +61,11 @@ def _pattern(forms: dict[str, str], flags: int) -> re.Pattern | None:
     return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", flags)
 
 
-def _build() -> Matcher:
+def _build(language: str) -> Matcher:
     from education.models import GlossaryTerm  # imported late: the models import this module's users
 
     terms, exact, loose = {}, {}, {}
-    for row in GlossaryTerm.objects.live():
+    for row in GlossaryTerm.objects.live().filter(locale__language_code=language):
         terms[row.slug] = Term(row.slug, row.term, row.definition)
         for form in [row.term, *row.other_forms]:
             is_abbreviation = form.upper() == form and any(ch.isalpha() for ch in form)
@@ -74,9 +74,10 @@ def _build() -> Matcher:
     return Matcher(terms, forms, _pattern(exact, 0), _pattern(loose, re.IGNORECASE))
 
 
-def current_matcher() -> Matcher:
-    """Rebuilt when the site-wide generation moves (a glossary change is one of the things that moves it)."""
-    return cached_in_worker("glossary-matcher", _build, scope=record.SITEWIDE_CHANGE)
+def current_matcher(language: str) -> Matcher:
+    """The glossary of one language (a page's own): rebuilt when the site-wide generation moves (a
+    glossary change is one of the things that moves it)."""
+    return cached_in_worker(f"glossary-matcher:{language}", lambda: _build(language), scope=record.SITEWIDE_CHANGE)
 
 
 def mark_terms(html: str, matcher: Matcher) -> tuple[str, list[Term]]:

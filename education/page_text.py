@@ -130,12 +130,13 @@ def urgent_texts(page: Page) -> list[str]:
 
 def excluded_terms(page: Page) -> list[str]:
     """Words left out of the score: glossary terms, and drug names (brief, section 10.2)."""
-    terms = [*glossary_forms(), *RUNNING_TEXT_DRUG_NAMES]
+    terms = [*glossary_forms(page.locale_id), *RUNNING_TEXT_DRUG_NAMES]
     if isinstance(page, TherapyTypePage):
         terms.extend(block.value["generic_name"] for block in page.medicines)
     return terms
 
 
-def glossary_forms() -> list[str]:
-    """Every glossary term and its other forms, as the site marks them in text."""
-    return [form for term in GlossaryTerm.objects.live() for form in (term.term, *term.other_forms)]
+def glossary_forms(locale_id: int) -> list[str]:
+    """Every glossary term of a language and its other forms, as the site marks them in text."""
+    terms = GlossaryTerm.objects.live().filter(locale_id=locale_id)
+    return [form for term in terms for form in (term.term, *term.other_forms)]

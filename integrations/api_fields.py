@@ -8,6 +8,7 @@ from wagtail.models import Page
 from caching import record
 from caching.fragments import cached
 from education.glossary_marking import current_matcher, mark_terms
+from education.translations import language_of
 from education.public import visible
 
 
@@ -45,7 +46,7 @@ class GlossaryTermsUsedField(serializers.Field):
         super().__init__(source="*", **kwargs)
 
     def to_representation(self, page) -> list[dict]:
-        _, used = mark_terms(_rendered(self, page, self.stream_field_name), current_matcher())
+        _, used = mark_terms(_rendered(self, page, self.stream_field_name), current_matcher(language_of(page)))
         return [{"term": term.term, "slug": term.slug, "definition": term.definition} for term in used]
 
 

@@ -243,7 +243,8 @@ class FAQIndexPage(PortalPage):
         """The topics that have questions, each with its questions. Read only when the page's article
         or its JSON-LD is rendered again (both are kept as fragments), and then once for the two."""
         questions = models.Prefetch("faqs", queryset=FAQ.objects.live())
-        return [topic for topic in FAQTopic.objects.prefetch_related(questions) if topic.faqs.all()]
+        topics = FAQTopic.objects.filter(locale_id=self.locale_id).prefetch_related(questions)
+        return [topic for topic in topics if topic.faqs.all()]
 
 
 class GlossaryPage(PortalPage):
@@ -261,7 +262,8 @@ class GlossaryPage(PortalPage):
     def letters(self) -> list[tuple[str, list[GlossaryTerm]]]:
         """The terms by first letter: read only when the page's article is rendered again."""
         by_letter = defaultdict(list)
-        for term in GlossaryTerm.objects.live().order_by("term"):
+        terms = GlossaryTerm.objects.live().filter(locale_id=self.locale_id)
+        for term in sorted(terms, key=lambda term: term.sort_key):
             by_letter[term.first_letter].append(term)
         return sorted(by_letter.items())
 

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -159,8 +161,13 @@ class GlossaryTerm(TranslatableMixin, ReviewedSnippet):
         return [form.strip() for form in self.also_known_as.split(",") if form.strip()]
 
     @property
+    def sort_key(self) -> str:
+        """A to Z as a reader expects it: "Órgano" among the O's, not after Z."""
+        return "".join(ch for ch in unicodedata.normalize("NFKD", self.term) if not unicodedata.combining(ch)).casefold()
+
+    @property
     def first_letter(self) -> str:
-        return self.term[:1].upper()
+        return self.sort_key[:1].upper()
 
 
 class FAQTopic(TranslatableMixin, models.Model):

@@ -26,9 +26,15 @@ from education.navigation import (
 from education.public import visible
 from education.qr_code import qr_code_svg
 from education.structured_data import as_script, page_structured_data
-from education.translations import in_reader_language
+from education.translations import in_reader_language, language_of
 
 register = template.Library()
+
+
+def _language_of_context(context) -> str:
+    """The language of the page being shown (a preview in the admin too), else the one being read."""
+    page = context.get("page")
+    return language_of(page) if isinstance(page, Page) else translation.get_language()
 
 
 def _site_root(context) -> Page | None:
@@ -164,7 +170,7 @@ class GlossaryMarkedNode(template.Node):
         self.nodelist, self.variable_name = nodelist, variable_name
 
     def render(self, context) -> str:
-        html, used = mark_terms(self.nodelist.render(context), current_matcher())
+        html, used = mark_terms(self.nodelist.render(context), current_matcher(_language_of_context(context)))
         context[self.variable_name] = used
         return mark_safe(html)  # noqa: S308 (only text between tags changes, wrapped in a fixed link)
 

@@ -19,7 +19,7 @@ def test_first_use_only_and_not_in_links_or_headings(widget_cell):
         "<h2>Widget cells</h2><p>Your <a href='/x/'>Widget cells</a> are busy.</p>"
         "<p>Widget cells fight. More Widget cells help.</p><details><summary>Widget cells</summary></details>"
     )
-    marked, used = mark_terms(html, current_matcher())
+    marked, used = mark_terms(html, current_matcher("en"))
     assert marked.count('class="glossary-term"') == 1
     assert "<h2>Widget cells</h2>" in marked
     assert "<a href='/x/'>Widget cells</a>" in marked
@@ -31,7 +31,7 @@ def test_first_use_only_and_not_in_links_or_headings(widget_cell):
 
 def test_abbreviations_match_only_in_capitals():
     factories.GlossaryTermFactory(term="Widget gadget therapy", also_known_as="WGT")
-    marked, used = mark_terms("<p>The wgt park is near. WGT cells are made.</p>", current_matcher())
+    marked, used = mark_terms("<p>The wgt park is near. WGT cells are made.</p>", current_matcher("en"))
     assert "The wgt park" in marked
     assert 'href="#define-widget-gadget-therapy">WGT</a> cells' in marked
 
