@@ -26,6 +26,11 @@ from education.models import GlossaryTerm, HomePage, TherapyTypePage
 CEILING_GRADE = 8
 AIM_GRADE = 6
 MAX_URGENT_FK_GRADE = 6
+# The same targets for Spanish pages, on the Spanish reading-ease scales (higher is easier):
+# Fernández-Huerta 60 ("normal") matches the grade-8 ceiling, 70 ("fairly easy") the aim;
+# Szigriszt-Pazos's INFLESZ scale calls 55 "normal".
+MIN_SPANISH_EASE = {"fernandez_huerta": 60, "szigriszt_pazos": 55}
+AIM_SPANISH_EASE = {"fernandez_huerta": 70, "szigriszt_pazos": 65}
 
 # Generic drug names that pages use in running text without listing them as the page's own
 # medicines (for example the antibodies named on the cancer page). Like the medicine lists,

@@ -10,6 +10,8 @@ grade wherever it is measured. The method follows the content brief (section 10.
   defined in the glossary, and would otherwise inflate the grade.
 - Flesch-Kincaid grade and SMOG come from textstat (pinned to 0.7.8, which works offline).
   Where textstat's SMOG gives 0 for a short text, the sentence-adjusted SMOG formula is used.
+- Spanish text is scored the same way by the two Spanish formulas textstat has: Fernández-Huerta
+  and Szigriszt-Pazos (the INFLESZ scale). Both are "reading ease" scores: higher is easier.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import textstat
+from textstat.textstat import textstatistics
 
 HARDEST_SENTENCES = 5
 
@@ -28,6 +31,25 @@ _URL = re.compile(r"https?://\S+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+# textstat's language is a setting of the instance: the Spanish measure has its own, so scoring
+# Spanish never changes how English is scored, even with both in one process.
+_spanish = textstatistics()
+_spanish.set_lang("es")
+
+
+@dataclass(frozen=True)
+class SpanishReadingScores:
+    """Reading ease of a Spanish text: 100 is easiest. 60 to 70 reads as "normal" (about the
+    last years of primary school); 70 to 80 as "fairly easy"."""
+
+    fernandez_huerta: float
+    szigriszt_pazos: float
+    words: int
+    sentences: int
+    average_sentence_length: float
+    hardest_sentences: list[str]
 
 
 @dataclass(frozen=True)
@@ -86,14 +108,39 @@ def _smog(text: str, sentences: int) -> float:
     return smog
 
 
-def score_text(text: str, excluded_terms: Iterable[str] = ()) -> ReadingScores:
-    """Score `text` after removing `excluded_terms` (whole words, any case)."""
+def _sentences_to_score(text: str, excluded_terms: Iterable[str]) -> list[tuple[str, str]]:
+    """Each sentence as written, and as scored (excluded terms removed, an ending added)."""
     pattern = _term_pattern(excluded_terms)
     scored: list[tuple[str, str]] = []
     for original in split_sentences(text):
         cleaned = _remove_terms(original, pattern)
         if _HAS_LETTER.search(cleaned):
             scored.append((original, _as_sentence(cleaned)))
+    return scored
+
+
+def score_spanish_text(text: str, excluded_terms: Iterable[str] = ()) -> SpanishReadingScores:
+    """Score Spanish `text` after removing `excluded_terms`, as score_text does for English."""
+    scored = _sentences_to_score(text, excluded_terms)
+    if not scored:
+        return SpanishReadingScores(0.0, 0.0, 0, 0, 0.0, [])
+    joined = " ".join(cleaned for _, cleaned in scored)
+    words = _spanish.lexicon_count(joined)
+    sentences = _spanish.sentence_count(joined)
+    by_difficulty = sorted(scored, key=lambda pair: _spanish.fernandez_huerta(pair[1]))
+    return SpanishReadingScores(
+        fernandez_huerta=round(_spanish.fernandez_huerta(joined), 1),
+        szigriszt_pazos=round(_spanish.szigriszt_pazos(joined), 1),
+        words=words,
+        sentences=sentences,
+        average_sentence_length=round(words / sentences, 2) if sentences else 0.0,
+        hardest_sentences=[original for original, _ in by_difficulty[:HARDEST_SENTENCES]],
+    )
+
+
+def score_text(text: str, excluded_terms: Iterable[str] = ()) -> ReadingScores:
+    """Score `text` after removing `excluded_terms` (whole words, any case)."""
+    scored = _sentences_to_score(text, excluded_terms)
     if not scored:
         return ReadingScores(0.0, 0.0, 0, 0, 0.0, [])
 

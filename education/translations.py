@@ -13,23 +13,16 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import translation
 
-from wagtail.models import Locale, Page, Revision
+from wagtail.models import Page, Revision
 
 from caching import record
 from caching.fragments import cached, cached_in_worker
 
+from .locales import language_of
 from .navigation import page_link
 from .public import visible
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-
-
-def language_of(page: Page) -> str:
-    """A page's language code, without a query for its locale."""
-    codes = cached_in_worker(
-        "locale-codes", lambda: dict(Locale.objects.values_list("pk", "language_code")), scope=record.SITEWIDE_CHANGE
-    )
-    return codes.get(page.locale_id, settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)
@@ -121,6 +114,8 @@ def in_reader_language(page: Page) -> Page:
         return page
 
     def find() -> Page | None:
-        return visible(Page.objects.filter(translation_key=page.translation_key, locale__language_code=language)).first()
+        return visible(
+            Page.objects.filter(translation_key=page.translation_key, locale__language_code=language)
+        ).first()
 
     return cached_in_worker(f"in-language:{page.pk}:{language}", find, scope=record.SITEWIDE_CHANGE) or page

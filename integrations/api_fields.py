@@ -8,7 +8,7 @@ from wagtail.models import Page
 from caching import record
 from caching.fragments import cached
 from education.glossary_marking import current_matcher, mark_terms
-from education.translations import language_of
+from education.locales import language_of
 from education.public import visible
 
 

@@ -15,7 +15,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask, Page, Site, TaskState
 
+from education.locales import is_translation
 from education.models import ArticlePage, ConditionPage, TherapyTypePage
+
+from .roles import ROLE_GROUPS
 
 # Sent as a clinical reviewer signs a version off, before the approval goes on (and may publish).
 signing_off = Signal()
@@ -42,7 +45,14 @@ class ClinicalReviewTask(AbstractGroupApprovalTask):
     """
 
     def get_actions(self, obj, user):
-        if user.is_superuser or self._user_in_groups(user):
+        if is_translation(obj):
+            # A translation is signed off only by a reviewer who reads both languages: the rule
+            # itself is kept where content goes live (review/sign_off.py); this spares the others a
+            # button that would be refused.
+            allowed = user.groups.filter(name=ROLE_GROUPS["translation_reviewer"]).exists()
+        else:
+            allowed = user.is_superuser or self._user_in_groups(user)
+        if allowed:
             return [
                 ("reject", "Request changes", True),
                 ("approve", "Sign off", False),

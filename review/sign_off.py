@@ -2,7 +2,8 @@
 
 A revision of a page, or of a snippet patients read (FAQs, glossary terms, references: the
 `ReviewedSnippet`s), may go live when a clinical reviewer approved that very revision in the
-"Clinical review" workflow. The only exceptions are named and recorded (`UnreviewedPublish`):
+"Clinical review" workflow; a translation's, when the reviewer who approved it is one of the
+"Bilingual clinical reviewers", who check it against the English version it was made from. The only exceptions are named and recorded (`UnreviewedPublish`):
 a superuser's break-glass correction (review/break_glass.py) and the content loader's first
 publication of the content files, which pages then show as not yet checked by a clinician.
 
@@ -18,6 +19,8 @@ import contextvars
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
@@ -26,10 +29,12 @@ from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState, get_page_models
 
 from education.loader.loading import loading_content_files
+from education.locales import language_of_locale
 from education.models.mixins import ReviewDatesMixin
 from education.models.snippets import ReviewedSnippet
 
 from .models import ClinicalReviewTask, UnreviewedPublish
+from .roles import ROLE_GROUPS
 
 REFUSAL = (
     "This version has not been signed off by a clinical reviewer, so it cannot go live. "
@@ -82,14 +87,30 @@ def _current_permit() -> Permit | None:
 
 
 def is_signed_off(revision_id: int | None) -> bool:
-    """Whether a clinical reviewer approved this very revision."""
-    return (
-        revision_id is not None
-        and TaskState.objects.filter(
+    """Whether a clinical reviewer approved this very revision (a bilingual one, for a translation)."""
+    if revision_id is None:
+        return False
+    approvals = list(
+        TaskState.objects.filter(
             revision_id=revision_id,
             status=TaskState.STATUS_APPROVED,
             task_id__in=ClinicalReviewTask.objects.values("pk"),
-        ).exists()
+        ).values_list("finished_by_id", "revision__content__locale")
+    )
+    if not approvals:
+        return False
+    locale_id = approvals[0][1]
+    if locale_id is None or language_of_locale(locale_id) == settings.LANGUAGE_CODE:
+        return True
+    return signs_off_translations(approver for approver, _locale in approvals)
+
+
+def signs_off_translations(user_ids) -> bool:
+    """Whether any of these users is a bilingual clinical reviewer."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=[pk for pk in user_ids if pk], groups__name=ROLE_GROUPS["translation_reviewer"])
+        .exists()
     )
 
 

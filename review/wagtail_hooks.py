@@ -26,6 +26,7 @@ from .models import PlainWord, StaffProfile
 from .publishing_record import PublishingRecordView
 from .reports import BrokenLinksReportView, ReadabilityReportView, ReviewDatesReportView
 from .review_dates import DUE_SOON, OVERDUE, UNREVIEWED, annotate_review_dates
+from .stale_translations import StaleTranslationsReportView
 from .stamping import STAMP_LOG_ACTION
 
 
@@ -71,6 +72,12 @@ def register_review_report_urls():
         path("readability/results/", ReadabilityReportView.as_view(results_only=True), name="readability_results"),
         path("broken-links/", BrokenLinksReportView.as_view(), name="broken_links"),
         path("broken-links/results/", BrokenLinksReportView.as_view(results_only=True), name="broken_links_results"),
+        path("stale-translations/", StaleTranslationsReportView.as_view(), name="stale_translations"),
+        path(
+            "stale-translations/results/",
+            StaleTranslationsReportView.as_view(results_only=True),
+            name="stale_translations_results",
+        ),
         path("urgent-correction/<int:page_id>/", urgent_correction, name="urgent_correction"),
         path(
             "urgent-correction/<str:model_name>/<int:pk>/",
@@ -108,6 +115,17 @@ def publishing_record_menu_item():
 @hooks.register("register_reports_menu_item")
 def readability_menu_item():
     return MenuItem("Readability", reverse("review:readability"), name="readability", icon_name="glasses", order=160)
+
+
+@hooks.register("register_reports_menu_item")
+def stale_translations_menu_item():
+    return MenuItem(
+        "Translations to update",
+        reverse("review:stale_translations"),
+        name="stale-translations",
+        icon_name="globe",
+        order=165,
+    )
 
 
 @hooks.register("register_reports_menu_item")

@@ -4,8 +4,8 @@ transaction that is rolled back, so tests see the site a clinic gets from `make 
 import os
 
 import pytest
-from django.conf import settings
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 

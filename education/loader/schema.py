@@ -63,7 +63,9 @@ def unique_fields(model: type[models.Model]) -> list[models.Field]:
     in_language = {
         name
         for constraint in model._meta.constraints
-        if isinstance(constraint, models.UniqueConstraint) and len(constraint.fields) == 2 and "locale" in constraint.fields
+        if isinstance(constraint, models.UniqueConstraint)
+        and len(constraint.fields) == 2
+        and "locale" in constraint.fields
         for name in constraint.fields
         if name != "locale"
     }

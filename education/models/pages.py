@@ -16,7 +16,8 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, FigureBlock, MedicineBlock
-from education.panels import EmbedCodePanel
+from education.panels import EmbedCodePanel, TranslationSourcePanel
+from education.translation_form import PortalPageForm
 from education.public import view_restrictions, visible
 
 from .mixins import (
@@ -47,6 +48,8 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
     sources_panels = [*ReviewDatesMixin.review_panels, FieldPanel("references"), FieldPanel("related_pages")]
     coded_sources_panels = [*sources_panels, FieldPanel("clinical_codes")]
     promote_panels = PROMOTE_PANELS
+    translation_panels = [TranslationSourcePanel("translated_from_current_english")]
+    base_form_class = PortalPageForm
 
     search_fields = [*Page.search_fields, *SummaryMixin.summary_search_fields, index.SearchField("body")]
 
@@ -62,6 +65,7 @@ class PortalPage(SummaryMixin, ReviewDatesMixin, CitationsMixin, RelatedPagesMix
                 ObjectList(cls.sources_panels, heading="Review and sources"),
                 ObjectList(cls.promote_panels, heading="Promote"),
                 ObjectList(cls.settings_panels, heading="Settings"),
+                ObjectList(cls.translation_panels, heading="Translation"),
             ]
         )
 

@@ -8,11 +8,11 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import (
-    TranslatableMixin,
     DraftStateMixin,
     LockableMixin,
     PreviewableMixin,
     RevisionMixin,
+    TranslatableMixin,
     WorkflowMixin,
 )
 from wagtail.search import index
@@ -163,7 +163,9 @@ class GlossaryTerm(TranslatableMixin, ReviewedSnippet):
     @property
     def sort_key(self) -> str:
         """A to Z as a reader expects it: "Órgano" among the O's, not after Z."""
-        return "".join(ch for ch in unicodedata.normalize("NFKD", self.term) if not unicodedata.combining(ch)).casefold()
+        return "".join(
+            ch for ch in unicodedata.normalize("NFKD", self.term) if not unicodedata.combining(ch)
+        ).casefold()
 
     @property
     def first_letter(self) -> str:

@@ -13,6 +13,7 @@ from caching import record
 from caching.fragments import cached, cached_in_worker
 from caching.page_links import resolve_links_in
 from education.glossary_marking import current_matcher, mark_terms
+from education.locales import language_of
 from education.models import ConditionPage, FAQIndexPage, PortalSettings, TherapyTypePage
 from education.models.settings import tel_href
 from education.navigation import (
@@ -26,7 +27,7 @@ from education.navigation import (
 from education.public import visible
 from education.qr_code import qr_code_svg
 from education.structured_data import as_script, page_structured_data
-from education.translations import in_reader_language, language_of
+from education.translations import in_reader_language
 
 register = template.Library()
 

@@ -107,7 +107,11 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
             ("/en/embed/types/checkpoint-inhibitors/", status_is(200), status_is(404)),
             (f"/api/v2/pages/{checkpoint}/", status_is(200), status_is(404)),
             ("/api/v2/pages/find/?html_path=/types/checkpoint-inhibitors/", status_is(302), status_is(404)),
-            ("/en/search/?q=checkpoint", shows("/en/types/checkpoint-inhibitors/"), lacks("/en/types/checkpoint-inhibitors/")),
+            (
+                "/en/search/?q=checkpoint",
+                shows("/en/types/checkpoint-inhibitors/"),
+                lacks("/en/types/checkpoint-inhibitors/"),
+            ),
             ("/en/types/", shows("/en/types/checkpoint-inhibitors/"), lacks("/en/types/checkpoint-inhibitors/")),
         ],
     )

@@ -118,7 +118,9 @@ def test_etag_revalidation_gives_304(client):
     assert client.get("/en/widget-types/widget-cytokines/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-@pytest.mark.parametrize("path", ["/en/widget-types/widget-cytokines/", "/en/widget-types/", "/en/widget-uses/widget-disease/"])
+@pytest.mark.parametrize(
+    "path", ["/en/widget-types/widget-cytokines/", "/en/widget-types/", "/en/widget-uses/widget-disease/"]
+)
 def test_publish_shows_at_once_everywhere_it_appears(client, path):
     client.get(path)
     page = page_at("/en/widget-types/widget-cytokines/")
@@ -252,7 +254,13 @@ def test_a_change_recorded_by_another_process_is_never_hidden_by_this_workers_co
 
 @pytest.mark.parametrize(
     "path",
-    ["/en/search/?q=fever", "/en/a-z/", "/en/handout/widget-types/widget-cytokines/", "/admin/login/", "/static/css/portal.css"],
+    [
+        "/en/search/?q=fever",
+        "/en/a-z/",
+        "/en/handout/widget-types/widget-cytokines/",
+        "/admin/login/",
+        "/static/css/portal.css",
+    ],
 )
 def test_views_that_did_not_opt_in_are_never_kept(client, path):
     assert client.get(path).status_code == 200

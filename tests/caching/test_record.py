@@ -100,7 +100,9 @@ def test_a_change_made_around_the_models_is_recorded_too():
 
 
 def test_which_conditions_a_therapy_is_used_for_is_a_pages_own_content():
-    links = TherapyTypePage.used_for.through.objects.filter(therapytypepage=page_at("/en/widget-types/widget-cytokines/"))
+    links = TherapyTypePage.used_for.through.objects.filter(
+        therapytypepage=page_at("/en/widget-types/widget-cytokines/")
+    )
     assert moved(links.delete) == ANY_ONLY
 
 

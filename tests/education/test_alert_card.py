@@ -140,7 +140,9 @@ def test_the_clinicians_page_carries_the_standard_note_help_and_sources(client, 
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/get-help-now/", "/en/after-treatment/", "/en/side-effects-and-monitoring/"], ids=lambda path: path.strip("/")
+    "path",
+    ["/en/get-help-now/", "/en/after-treatment/", "/en/side-effects-and-monitoring/"],
+    ids=lambda path: path.strip("/"),
 )
 def test_pages_about_getting_help_link_to_the_card(client, path):
     assert f'href="{CARD_URL}"' in client.get(path).content.decode()

@@ -227,7 +227,9 @@ def test_readers_get_no_cookies(client, pages):
     ]
     responses.append(
         client.post(
-            "/en/feedback/", {"page": page.pk, "helpful": "no", "comment": "Hard to read"}, HTTP_ORIGIN="http://testserver"
+            "/en/feedback/",
+            {"page": page.pk, "helpful": "no", "comment": "Hard to read"},
+            HTTP_ORIGIN="http://testserver",
         )
     )
     assert [response.status_code for response in responses] == [200] * len(responses)

@@ -83,7 +83,8 @@ def test_api_feed_sitemap_and_infobutton_urls_carry_the_prefix(client, prefixed)
     assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
     assert data["meta"]["detail_url"].startswith(f"http://testserver{PREFIX}/api/v2/pages/")
     assert (
-        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/" in client.get("/en/feeds/updates/").content.decode()
+        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
+        in client.get("/en/feeds/updates/").content.decode()
     )
     assert (
         f"<loc>http://testserver{PREFIX}/widget-treatments/widget-therapy/</loc>"

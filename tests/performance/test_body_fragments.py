@@ -65,7 +65,10 @@ def test_a_new_address_reaches_links_in_other_pages_bodies(client, pages):
     assert 'href="/en/widget-treatments/widget-therapy/"' in client.get(pages.reader.url).content.decode()
     publish(pages.therapy, slug="widget-drugs")
     html = client.get(pages.reader.url).content.decode()
-    assert 'href="/en/widget-treatments/widget-drugs/"' in html and 'href="/en/widget-treatments/widget-therapy/"' not in html
+    assert (
+        'href="/en/widget-treatments/widget-drugs/"' in html
+        and 'href="/en/widget-treatments/widget-therapy/"' not in html
+    )
 
 
 def test_unpublishing_a_page_turns_links_to_it_into_plain_text(client, pages):

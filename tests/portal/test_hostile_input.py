@@ -149,7 +149,11 @@ def places():
     from wagtail.documents.models import Document
 
     document = Document.objects.create(title="Leaflet", file=ContentFile(b"Leaflet text", name="leaflet.txt"))
-    yield {"page_id": page_at("/en/types/cytokines/").pk, "document_id": document.pk, "document_file": document.filename}
+    yield {
+        "page_id": page_at("/en/types/cytokines/").pk,
+        "document_id": document.pk,
+        "document_file": document.filename,
+    }
     document.file.delete(save=False)
 
 

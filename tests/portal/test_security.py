@@ -35,7 +35,9 @@ def assert_common_headers(response):
     assert "frame-ancestors" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/types/cytokines/", "/en/no-such-page/", "/api/v2/pages/", "/en/search/?q=fever"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/en/types/cytokines/", "/en/no-such-page/", "/api/v2/pages/", "/en/search/?q=fever"]
+)
 def test_public_responses_have_the_strict_policy(client, path):
     response = client.get(path)
     assert_common_headers(response)
@@ -47,7 +49,14 @@ def test_public_responses_have_the_strict_policy(client, path):
 
 
 def test_anonymous_readers_get_no_cookies(client):
-    for path in ["/en/", "/en/types/cytokines/", "/en/search/?q=fever", "/en/faqs/", "/api/v2/pages/", "/en/no-such-page/"]:
+    for path in [
+        "/en/",
+        "/en/types/cytokines/",
+        "/en/search/?q=fever",
+        "/en/faqs/",
+        "/api/v2/pages/",
+        "/en/no-such-page/",
+    ]:
         assert not client.get(path).cookies, path
 
 
@@ -145,7 +154,9 @@ def test_login_redirect_only_goes_to_this_site(client):
 def test_a_flood_of_fields_is_refused_with_400(client):
     data = {f"field{index}": "x" for index in range(11_000)}
     page = page_at("/en/faqs/")
-    response = client.post("/en/feedback/", {**data, "page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver")
+    response = client.post(
+        "/en/feedback/", {**data, "page": page.pk, "helpful": "yes"}, HTTP_ORIGIN="http://testserver"
+    )
     assert response.status_code == 400
 
 

@@ -87,7 +87,9 @@ def test_editor_cannot_unpublish_delete_or_move_a_published_page(editor):
     client = client_for(editor)
     assert_denied(client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,))))
     assert_denied(client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,))))
-    assert_denied(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/en/widget-types/").pk))))
+    assert_denied(
+        client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, page_at("/en/widget-types/").pk)))
+    )
     client.post(bulk_url("delete", page))
     client.post(bulk_url("unpublish", page))
     page = fresh(page)
