@@ -1,12 +1,27 @@
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-DEFAULT_STANDARD_NOTE = (
+DEFAULT_STANDARD_NOTE = gettext_noop(
     "This page explains general facts about immunotherapy. It does not replace advice from your "
     "care team, who know you and your health. Always follow their advice, and tell them about any "
     "new or worse symptom."
+)
+DEFAULT_CARE_TEAM_CONTACT_TEXT = gettext_noop("Call your treatment team's 24-hour number.")
+# The settings are one per site, not per language, so their shipped wording (these defaults and
+# education/content/site.yaml) is in the gettext catalogue: a Spanish page shows it in Spanish.
+# Wording an editor has changed is shown as typed, in every language.
+SHIPPED_WORDING = (
+    DEFAULT_STANDARD_NOTE,
+    DEFAULT_CARE_TEAM_CONTACT_TEXT,
+    gettext_noop("Call your treatment team's 24-hour number. Do this day or night."),
+    gettext_noop(
+        "This page gives general facts for learning. It does not replace advice from your own care team, "
+        "who know your health. Always follow their advice. Tell them about any new symptom or any symptom "
+        "that gets worse."
+    ),
 )
 
 
@@ -26,7 +41,7 @@ class PortalSettings(BaseSiteSetting):
     )
     care_team_contact_text = models.CharField(
         max_length=200,
-        default="Call your treatment team's 24-hour number.",
+        default=DEFAULT_CARE_TEAM_CONTACT_TEXT,
         help_text="One sentence telling patients how to reach the care team.",
     )
     care_team_phone = models.CharField(
