@@ -8,7 +8,7 @@ PORT ?= 8000
 BACKUP_DIR ?= backups
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev setup test content-check lint format check content-dry-run content-report bench backup restore loadtest clean
+.PHONY: help run dev setup test content-check lint format check messages content-dry-run content-report bench backup restore loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +72,14 @@ format: $(VENV)/.dev ## Format the code
 check: $(VENV)/.dev ## Django system checks and missing migrations
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# The folders makemessages leaves out (tests/portal/test_translations.py searches the same files).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench --ignore=tooling
+
+messages: $(VENV)/.runtime ## Refresh the Spanish catalogue after changing interface text
+	@command -v xgettext >/dev/null 2>&1 || { echo "xgettext not found: install GNU gettext (apt-get install gettext)."; exit 1; }
+	$(MANAGE) makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -l es $(MESSAGES_IGNORE)
 
 content-dry-run: $(VENV)/.runtime ## Show what load_content would change
 	$(MANAGE) load_content --dry-run

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from caching.wagtail_lookups import page_for_path
@@ -32,6 +33,6 @@ def handout(request: HttpRequest, path: str) -> HttpResponse:
         "page": page,
         "page_url": page_url,
         "blocks": handout_blocks(page),
-        "qr_code": qr_code_svg(page_url, f"QR code for {page.title}"),
+        "qr_code": qr_code_svg(page_url, gettext("QR code for %(title)s") % {"title": page.title}),
     }
     return render(request, "education/handout.html", context)

@@ -4,6 +4,7 @@ import json
 
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from education.models import ConditionPage, FAQIndexPage, TherapyTypePage
 
@@ -73,7 +74,7 @@ def page_structured_data(page, request, organisation: str, ancestors: list[dict]
     """`ancestors` are the breadcrumbs' links (see education_tags.ancestor_links), home first."""
     url = request.build_absolute_uri(page.get_url(request))
     trail = [
-        ("Home" if position == 0 else link["title"], request.build_absolute_uri(link["url"]))
+        (gettext("Home") if position == 0 else link["title"], request.build_absolute_uri(link["url"]))
         for position, link in enumerate(ancestors)
     ]
     blocks = [medical_web_page(page, url, organisation), breadcrumb_list([*trail, (page.title, url)])]

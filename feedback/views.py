@@ -9,6 +9,7 @@ that identifies anyone.
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -35,14 +36,16 @@ def _from_this_site(request: HttpRequest) -> bool:
 @rate_limited("feedback")
 def submit(request: HttpRequest) -> HttpResponse:
     if not _from_this_site(request):
-        return render(request, "feedback/problem.html", {"problem": "We could not accept this form."}, status=403)
+        return render(
+            request, "feedback/problem.html", {"problem": gettext("We could not accept this form.")}, status=403
+        )
     form = FeedbackForm(request.POST)
     page = None
     if form.is_valid():
         page = visible(Page.objects.filter(pk=form.cleaned_data["page"])).first()
     if page is None:
         return render(
-            request, "feedback/problem.html", {"problem": "Please choose Yes or No.", "form": form}, status=400
+            request, "feedback/problem.html", {"problem": gettext("Please choose Yes or No."), "form": form}, status=400
         )
     PageFeedback.objects.create(page=page, helpful=form.cleaned_data["helpful"], comment=form.cleaned_data["comment"])
     return render(request, "feedback/thanks.html", {"feedback_page": page})

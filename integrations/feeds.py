@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from education.models import PortalSettings
 from education.public import last_published, public_pages
@@ -34,7 +35,9 @@ class UpdatedPagesFeed(Feed):
         return PortalSettings.for_request(request)
 
     def title(self, portal_settings) -> str:
-        return f"{portal_settings.organisation_name}: immunotherapy information, new and updated pages"
+        return gettext("%(organisation)s: immunotherapy information, new and updated pages") % {
+            "organisation": portal_settings.organisation_name
+        }
 
     def subtitle(self, portal_settings) -> str:
         return portal_settings.shown_standard_note

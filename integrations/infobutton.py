@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -122,6 +123,13 @@ def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
     return []
 
 
+def _subtitle(ask: InfobuttonRequest) -> str:
+    return gettext("Pages for %(code_system)s %(code)s") % {
+        "code_system": ask.system_oid,
+        "code": ask.code or ask.display_name,
+    }
+
+
 def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(
@@ -132,14 +140,14 @@ def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
     # would make every answer differ).
     updated = max((page.last_published_at for page in pages), default=None) or last_published(request) or timezone.now()
     for tag, text in [
-        ("title", "Patient information on immunotherapy"),
-        ("subtitle", f"Pages for {ask.system_oid} {ask.code or ask.display_name}"),
+        ("title", gettext("Patient information on immunotherapy")),
+        ("subtitle", _subtitle(ask)),
         ("id", request.build_absolute_uri()),
         ("updated", updated.isoformat()),
     ]:
         ElementTree.SubElement(feed, f"{{{ATOM}}}{tag}").text = text
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
-    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "Immunotherapy patient information"
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = gettext("Immunotherapy patient information")
     ElementTree.SubElement(
         feed,
         f"{{{ATOM}}}category",
@@ -161,8 +169,8 @@ def json_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> dict
     return {
         "feed": {
             "xml:lang": "en",
-            "title": {"_value": "Patient information on immunotherapy"},
-            "subtitle": {"_value": f"Pages for {ask.system_oid} {ask.code or ask.display_name}"},
+            "title": {"_value": gettext("Patient information on immunotherapy")},
+            "subtitle": {"_value": _subtitle(ask)},
             "entry": [
                 {
                     "title": {"_value": page.title},

@@ -20,6 +20,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 # C0 controls, DEL and C1 controls (Unicode category Cc).
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -47,7 +48,7 @@ PLAIN_TEXT_PREFIXES = (
 def _describe(text: str, pattern: re.Pattern = CONTROL) -> str | None:
     """What is wrong with already-decoded text, or None."""
     found = pattern.search(text)
-    return f"a control character (U+{ord(found.group()):04X})" if found else None
+    return gettext("a control character (%(code)s)") % {"code": f"U+{ord(found.group()):04X}"} if found else None
 
 
 def _wsgi_bytes(value: str) -> bytes:
@@ -64,7 +65,7 @@ def _describe_bytes(raw: bytes, pattern: re.Pattern = CONTROL) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         # Strict UTF-8 also refuses encoded surrogates (%ED%A0%80), which no real text contains.
-        return "bytes that are not valid UTF-8 text"
+        return gettext("bytes that are not valid UTF-8 text")
     return _describe(text, pattern)
 
 
@@ -90,14 +91,14 @@ def find_problem(request: HttpRequest) -> str | None:
     # characters), and such a path simply matches no page: only control characters are left to find.
     problem = _describe(request.path_info)
     if problem:
-        return f"The address contains {problem}."
+        return gettext("The address contains %(problem)s.") % {"problem": problem}
     problem = _describe_encoded(_wsgi_bytes(request.META.get("QUERY_STRING", "")))
     if problem:
-        return f"The address (after the ?) contains {problem}."
+        return gettext("The address (after the ?) contains %(problem)s.") % {"problem": problem}
     if request.method == "POST" and not request.path_info.startswith(ADMIN_PREFIX):
         problem = _form_problem(request)
         if problem:
-            return f"The form contains {problem}."
+            return gettext("The form contains %(problem)s.") % {"problem": problem}
     return None
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from portal.client_ip import client_ip
 
@@ -67,7 +68,7 @@ def too_many_requests(request: HttpRequest, retry_after: int, content_type: str 
     if content_type == "text/html":
         body = render_to_string("429.html", {"retry_after": retry_after}, request=request)
     else:
-        body = f"Too many requests: try again in {retry_after} seconds.\n"
+        body = gettext("Too many requests: try again in %(seconds)d seconds.") % {"seconds": retry_after} + "\n"
     response = HttpResponse(body, status=429, content_type=f"{content_type}; charset=utf-8")
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from portal.rate_limit import count_event, seconds_to_wait_uncounted
 
@@ -53,7 +54,7 @@ class SignInLimitMiddleware:
         refused = render(
             request,
             "axes_locked_out.html",
-            {"cooloff_time": f"{minutes} minute{'s' if minutes != 1 else ''}"},
+            {"cooloff_time": ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}},
             status=429,
         )
         refused["Retry-After"] = str(wait)

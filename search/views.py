@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -34,6 +35,12 @@ MAX_PAGE_HITS, MAX_FAQ_HITS, MAX_TERM_HITS = 60, 20, 10
 # What a page's line of the results shows (its address comes from url_path): loading all 30
 # of a page's columns for each page found took a quarter of a search's time in Python.
 PAGE_RESULT_FIELDS = ("title", "url_path", "search_description")
+# What each kind of result is called above its title: `kind` itself stays a fixed key.
+KIND_LABELS = {
+    "Page": pgettext_lazy("kind of search result", "Page"),
+    "Question": pgettext_lazy("kind of search result", "Question"),
+    "Word list": pgettext_lazy("kind of search result", "Word list"),
+}
 
 
 @dataclass
@@ -46,6 +53,10 @@ class Result:
     url: str = ""
     summary: str = ""
     key: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
 
 
 def _show(request, shown: list[Result]) -> None:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property, classproperty
+from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -144,9 +145,9 @@ class ConditionPage(ClinicalCodesMixin, PortalPage):
     """
 
     GROUPS = [
-        ("cancer", "Cancer"),
-        ("autoimmune", "Autoimmune condition"),
-        ("infection", "Long-term infection"),
+        ("cancer", _("Cancer")),
+        ("autoimmune", _("Autoimmune condition")),
+        ("infection", _("Long-term infection")),
     ]
     condition_group = models.CharField(max_length=20, choices=GROUPS, default="cancer")
 

@@ -10,7 +10,6 @@ DEFAULT_STANDARD_NOTE = (
     "new or worse symptom."
 )
 
-
 DEFAULT_STANDARD_NOTE_ES = (
     "Esta página explica datos generales sobre la inmunoterapia. No reemplaza los consejos de su "
     "equipo de atención, que lo conoce a usted y conoce su salud. Siga siempre sus consejos y "

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from wagtail.models import Page, Site
 
@@ -258,7 +259,9 @@ def clinician_note(context) -> dict[str, str]:
     return {
         "url": absolute,
         "shown_url": absolute.split("://", 1)[-1],
-        "qr_code": qr_code_svg(absolute, "QR code: the note for doctors and emergency teams", sized_by_css=True),
+        "qr_code": qr_code_svg(
+            absolute, gettext("QR code: the note for doctors and emergency teams"), sized_by_css=True
+        ),
     }
 
 
