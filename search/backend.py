@@ -100,11 +100,11 @@ def search_backend_for(language: str):
     return backend.for_language(language) if hasattr(backend, "for_language") else backend
 
 
-def text_search_config_for(language: str) -> str:
-    """The configuration a query in `language` is parsed with (PostgreSQL)."""
+def text_search_config_for(language: str) -> str | None:
+    """The configuration a query in `language` is parsed with on PostgreSQL (None: the database's
+    default, or another database)."""
     backend = get_search_backend()
-    config = backend.config_for(language) if hasattr(backend, "config_for") else None
-    return config or database_text_search_config()
+    return backend.config_for(language) if hasattr(backend, "config_for") else None
 
 
 def SearchBackend(params):  # capitalised: the name Wagtail looks up in a backend module

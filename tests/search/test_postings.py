@@ -51,8 +51,8 @@ def test_the_comparison_is_over_real_matches(text):
 
 def test_a_search_for_a_common_word_reads_the_postings_not_every_match(client):
     with CaptureQueriesContext(connection) as captured:
-        html = client.get("/search/?q=side+effects").content.decode()
-    assert 'href="/side-effects-and-monitoring/"' in html
+        html = client.get("/en/search/?q=side+effects").content.decode()
+    assert 'href="/en/side-effects-and-monitoring/"' in html
     sql = " ".join(query["sql"] for query in captured)
     assert "portal_search_posting" in sql and "ts_rank" not in sql
 
@@ -62,8 +62,8 @@ def test_a_term_of_several_words_is_left_to_the_backend(client):
     assert postings.words_of("O'Brien") is None
     assert postings.words_of("side-effects fever the") == ("side", "effect", "fever")
     assert postings.best_matches(Page.objects.live(), "O'Brien fever", 10) is None
-    response = client.get("/search/", {"q": "O'Brien fever"})
-    assert response.status_code == 200 and 'href="/get-help-now/"' in response.content.decode()
+    response = client.get("/en/search/", {"q": "O'Brien fever"})
+    assert response.status_code == 200 and 'href="/en/get-help-now/"' in response.content.decode()
 
 
 def test_stale_weights_are_not_used_and_the_log_says_how_to_rebuild(caplog):

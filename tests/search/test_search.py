@@ -29,7 +29,7 @@ def database_unavailable(execute, sql, params, many, context):
 
 
 def first_results(client, query: str, count: int = 3) -> list[str]:
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
     return [result.url for result in response.context["results"]][:count]
 
@@ -54,14 +54,14 @@ def test_what_patients_type_finds_the_right_page(client, therapy, query):
 
 def test_abbreviation_finds_glossary_entry_first(client):
     factories.GlossaryTermFactory(term="Zorblax reaction", also_known_as="ZRX")
-    response = client.get("/search/", {"q": "ZRX"})
+    response = client.get("/en/search/", {"q": "ZRX"})
     results = list(response.context["results"])
     glossary = GlossaryPage.objects.live().get()
     assert results[0].kind == "Word list" and results[0].url == f"{glossary.url}#zorblax-reaction"
 
 
 def test_typo_shows_the_corrected_words(client, therapy):
-    html = client.get("/search/", {"q": "zorblaxum"}).content.decode()
+    html = client.get("/en/search/", {"q": "zorblaxum"}).content.decode()
     assert "Showing results for <strong>zorblaxium</strong>" in html
 
 
@@ -74,19 +74,19 @@ def test_synonyms_are_editable_data(client, therapy):
 def test_matching_words_are_highlighted_and_results_paginated(client):
     for number in range(12):
         factories.ArticlePageFactory(title=f"Zorblaxium facts {number}")
-    response = client.get("/search/", {"q": "zorblaxium facts"})
+    response = client.get("/en/search/", {"q": "zorblaxium facts"})
     html = response.content.decode()
     assert "<mark>" in html
     assert response.context["results"].paginator.num_pages >= 2
-    second = client.get("/search/", {"q": "zorblaxium facts", "page": 2})
+    second = client.get("/en/search/", {"q": "zorblaxium facts", "page": 2})
     assert second.status_code == 200 and second.context["results"].number == 2
 
 
 def test_no_results_suggests_a_to_z_and_topics(client):
     topic = factories.SectionPageFactory(title="Widget treatments", show_in_menus=True)
-    html = client.get("/search/", {"q": "zzqxv"}).content.decode()
+    html = client.get("/en/search/", {"q": "zzqxv"}).content.decode()
     assert "No results for zzqxv" in html
-    assert 'href="/a-z/"' in html and f'href="{topic.url}"' in html
+    assert 'href="/en/a-z/"' in html and f'href="{topic.url}"' in html
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_no_results_suggests_a_to_z_and_topics(client):
     ],
 )
 def test_bad_input_never_breaks_search(client, query):
-    response = client.get("/search/", {"q": query, "page": "not-a-number"})
+    response = client.get("/en/search/", {"q": query, "page": "not-a-number"})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
@@ -129,8 +129,8 @@ def test_drafts_and_private_pages_are_not_found(client):
 
 
 def test_queries_are_counted_without_personal_data(client):
-    client.get("/search/", {"q": "Fever"}, REMOTE_ADDR="203.0.113.7")
-    client.get("/search/", {"q": "zzqxv"})
+    client.get("/en/search/", {"q": "Fever"}, REMOTE_ADDR="203.0.113.7")
+    client.get("/en/search/", {"q": "zzqxv"})
     assert Query.objects.get(query_string="fever").daily_hits.get().hits == 1
     unanswered = UnansweredSearch.objects.get(query_string="zzqxv")
     assert unanswered.count == 1
@@ -147,17 +147,17 @@ class TestCountsInBatches:
 
     def test_counts_wait_for_the_minute_then_all_arrive(self, client):
         for query in ("fever", "Fever", "zzqxv"):
-            client.get("/search/", {"q": query})
+            client.get("/en/search/", {"q": query})
         assert Query.get("fever").hits == 0 and not UnansweredSearch.objects.exists()
         counts.flush()
         assert Query.get("fever").hits == 2
         assert UnansweredSearch.objects.get(query_string="zzqxv").count == 1
 
     def test_counts_are_kept_while_the_database_is_unavailable(self, client):
-        client.get("/search/", {"q": "fever"})
+        client.get("/en/search/", {"q": "fever"})
         with connection.execute_wrapper(database_unavailable):
             counts.flush()
-        client.get("/search/", {"q": "fever"})
+        client.get("/en/search/", {"q": "fever"})
         counts.flush()
         assert Query.get("fever").hits == 2
 
@@ -166,7 +166,7 @@ def test_promoted_result_is_shown_first(client):
     query = Query.get("fever")
     page = factories.ArticlePageFactory(title="Widget help")
     SearchPromotion.objects.create(query=query, page=page, sort_order=0)
-    html = client.get("/search/", {"q": "fever"}).content.decode()
+    html = client.get("/en/search/", {"q": "fever"}).content.decode()
     main = html[html.index("<main") :]
     assert main.index("Recommended") < main.index(f'href="{page.url}"') < main.index("result")
     assert flat_headings(html) == []  # the picks' titles sit under "Recommended"
@@ -177,9 +177,9 @@ def test_a_to_z_lists_pages_and_glossary_words(client):
     factories.ArticlePageFactory(parent=hub, title="Zymurgy widgets")
     factories.ArticlePageFactory(parent=hub, title="Aardvark widgets")
     factories.GlossaryTermFactory(term="Widget cell")
-    html = client.get("/a-z/").content.decode()
+    html = client.get("/en/a-z/").content.decode()
     html = html[html.index("<main") :]
-    assert 'href="/widget-treatments/aardvark-widgets/"' in html
+    assert 'href="/en/widget-treatments/aardvark-widgets/"' in html
     assert f'href="{GlossaryPage.objects.live().get().url}#widget-cell"' in html
     assert html.index(">Aardvark widgets<") < html.index(">Zymurgy widgets<")
 
@@ -192,39 +192,39 @@ class TestKeptAnswers:
         settings.PAGE_CACHE_ENABLED = True
 
     def test_a_repeated_question_is_answered_from_memory_and_still_counted(self, client, django_assert_num_queries):
-        first = client.get("/search/?q=fever").content.decode()
+        first = client.get("/en/search/?q=fever").content.decode()
         # Nothing is searched, ranked or rendered again: the only queries left write the count.
         with django_assert_num_queries(COUNTING_A_SEARCH):
-            second = client.get("/search/?q=fever").content.decode()
+            second = client.get("/en/search/?q=fever").content.decode()
         assert second == first
         assert Query.get("fever").hits == 2
 
     def test_each_results_page_is_kept_apart(self, client):
-        first_page = client.get("/search/?q=immunotherapy").content.decode()
-        second_page = client.get("/search/?q=immunotherapy&page=2").content.decode()
+        first_page = client.get("/en/search/?q=immunotherapy").content.decode()
+        second_page = client.get("/en/search/?q=immunotherapy&page=2").content.decode()
         assert "Page 1 of" in first_page and "Page 2 of" in second_page
 
     def test_editors_get_a_fresh_answer_and_readers_never_get_theirs(self, client, admin_user):
-        client.get("/search/?q=fever")
+        client.get("/en/search/?q=fever")
         client.force_login(admin_user)
-        assert "wagtail-userbar" in client.get("/search/?q=fever").content.decode()
+        assert "wagtail-userbar" in client.get("/en/search/?q=fever").content.decode()
         client.logout()
-        assert "wagtail-userbar" not in client.get("/search/?q=fever").content.decode()
+        assert "wagtail-userbar" not in client.get("/en/search/?q=fever").content.decode()
 
     def test_a_new_promotion_shows_at_once(self, client):
-        assert "Recommended" not in client.get("/search/?q=fever").content.decode()
+        assert "Recommended" not in client.get("/en/search/?q=fever").content.decode()
         SearchPromotion.objects.create(query=Query.get("fever"), page=factories.ArticlePageFactory(), sort_order=0)
-        assert "Recommended" in client.get("/search/?q=fever").content.decode()
+        assert "Recommended" in client.get("/en/search/?q=fever").content.decode()
 
     def test_a_publish_changes_the_answer_at_once(self, client, therapy):
-        assert f'href="{therapy.url}"' in client.get("/search/?q=zorblaxium").content.decode()
+        assert f'href="{therapy.url}"' in client.get("/en/search/?q=zorblaxium").content.decode()
         therapy.unpublish()
-        assert f'href="{therapy.url}"' not in client.get("/search/?q=zorblaxium").content.decode()
+        assert f'href="{therapy.url}"' not in client.get("/en/search/?q=zorblaxium").content.decode()
 
     def test_a_new_synonym_changes_the_answer_at_once(self, client, therapy):
-        assert "No results" in client.get("/search/?q=qqzzb").content.decode()
+        assert "No results" in client.get("/en/search/?q=qqzzb").content.decode()
         SearchSynonym.objects.create(term="qqzzb", expansion="zorblaxium")
-        assert f'href="{therapy.url}"' in client.get("/search/?q=qqzzb").content.decode()
+        assert f'href="{therapy.url}"' in client.get("/en/search/?q=qqzzb").content.decode()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only")
@@ -255,7 +255,7 @@ def test_a_promoted_link_elsewhere_is_shown_with_its_text(client):
         description="Our ward's own advice line.",
         sort_order=0,
     )
-    response = client.get("/search/", {"q": "fever"})
+    response = client.get("/en/search/", {"q": "fever"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'href="https://intranet.example.org/oncology-ward/"' in html
@@ -268,5 +268,5 @@ def test_a_promoted_private_or_unpublished_page_is_not_shown(client):
     draft.unpublish()
     for page in (private, draft):
         SearchPromotion.objects.create(query=Query.get("fever"), page=page, sort_order=0)
-    html = client.get("/search/", {"q": "fever"}).content.decode()
+    html = client.get("/en/search/", {"q": "fever"}).content.decode()
     assert "Recommended" not in html
