@@ -84,7 +84,9 @@ def restore_accents(query: CleanQuery, vocabulary: set[str]) -> None:
     for word in vocabulary:
         if not word.isascii():
             accented.setdefault(without_accents(word), word)
-    restored = [word if word.lower() in vocabulary else accented.get(without_accents(word), word) for word in query.words]
+    restored = [
+        word if word.lower() in vocabulary else accented.get(without_accents(word), word) for word in query.words
+    ]
     if restored != query.words:
         query.words = restored
 

@@ -71,7 +71,9 @@ def test_spanish_questions_and_glossary_terms_show_only_in_spanish(client):
     lines = {(line.kind, line.title) for line in spanish_response.context["results"]}
     assert ("Word list", spanish_term.term) in lines and ("Question", question.question) in lines
     assert ("Word list", english_term.term) not in lines
-    english_lines = {(line.kind, line.title) for line in client.get("/en/search/", {"q": "zorblax cell"}).context["results"]}
+    english_lines = {
+        (line.kind, line.title) for line in client.get("/en/search/", {"q": "zorblax cell"}).context["results"]
+    }
     assert ("Word list", english_term.term) in english_lines
     assert not {title for _kind, title in english_lines} & {spanish_term.term, question.question}
 
