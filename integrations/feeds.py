@@ -1,13 +1,21 @@
-"""An Atom feed (RFC 4287) of new and updated pages, each with its review dates."""
+"""An Atom feed (RFC 4287) of new and updated pages, each with its review dates, one per language:
+/en/feeds/updates/ lists English pages, /es/feeds/updates/ Spanish ones, each feed saying its
+language (xml:lang) and titled in it."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from education.models import PortalSettings
-from education.public import last_published, public_pages
+from education.public import language_of, last_published, public_pages
 
 FEED_LENGTH = 50
+# The feed's own words in each language (the organisation's name comes from the site's settings).
+TITLES = {
+    "en": "{organisation}: immunotherapy information, new and updated pages",
+    "es": "{organisation}: información sobre inmunoterapia, páginas nuevas y actualizadas",
+}
+SUBTITLES = {"es": "Las páginas en español sobre inmunoterapia que se han publicado o actualizado hace poco."}
 
 
 class ReviewedAtomFeed(Atom1Feed):
@@ -34,10 +42,14 @@ class UpdatedPagesFeed(Feed):
         return PortalSettings.for_request(request)
 
     def title(self, portal_settings) -> str:
-        return f"{portal_settings.organisation_name}: immunotherapy information, new and updated pages"
+        return TITLES.get(language_of(self.request), TITLES["en"]).format(
+            organisation=portal_settings.organisation_name
+        )
 
     def subtitle(self, portal_settings) -> str:
-        return portal_settings.standard_note
+        # The standard note is written in English in the site's settings.
+        return SUBTITLES.get(language_of(self.request), portal_settings.standard_note)
+        # The feed's xml:lang is the active language (Django's Feed.language is left unset).
 
     def link(self) -> str:
         return self.request.build_absolute_uri(reverse("wagtail_serve", args=("",)))
