@@ -1,4 +1,6 @@
-"""An Atom feed (RFC 4287) of new and updated pages, each with its review dates."""
+"""An Atom feed (RFC 4287) of new and updated pages, each with its review dates, one per language:
+/en/feeds/updates/ lists English pages, /es/feeds/updates/ Spanish ones, each feed saying its
+language (xml:lang) and titled in it."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -35,6 +37,7 @@ class UpdatedPagesFeed(Feed):
         return PortalSettings.for_request(request)
 
     def title(self, portal_settings) -> str:
+        # In the feed's language (its address's: portal/languages.py), as is its xml:lang.
         return gettext("%(organisation)s: immunotherapy information, new and updated pages") % {
             "organisation": portal_settings.organisation_name
         }

@@ -4,6 +4,12 @@ patient information by diagnosis or medicine code, and get the matching pages.
 An EHR configured for MedlinePlus Connect can point at /infobutton/service instead.
 Unknown parameters are ignored, as the standard asks; a missing or malformed required one gets
 a 400 that names it.
+
+informationRecipient.languageCode.c=es (or es-ES, es-US…) asks for Spanish: each page found is
+answered by its Spanish translation when that is live and public, and otherwise by the English
+page, marked in its entry as English only (xml:lang="en", an hreflang on its link, a category
+with scheme LANGUAGE_SCHEME, and a summary that starts by saying so in Spanish). Any other
+language is answered in English, as before.
 """
 
 import json
@@ -14,8 +20,8 @@ from xml.etree import ElementTree
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -23,7 +29,7 @@ from wagtail.models import Page
 
 from education.clinical_codes import Closeness, closeness
 from education.models import ConditionPage, TherapyTypePage
-from education.public import last_published, public_pages
+from education.public import last_published, public_pages, public_translations
 from portal.rate_limit import rate_limited
 from search.query import clean
 
@@ -40,6 +46,27 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 JSONP_CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,4}")
 RESPONSE_TYPES = {"text/xml", "application/json", "application/javascript"}
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+LANGUAGE_SCHEME = "urn:ietf:bcp:47"  # an entry's category: the language its page is written in
+# Said in the recipient's language: the answer is built with it active (service, application).
+ONLY_IN_ENGLISH = gettext_lazy("Only available in English.")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A page found, in the language it is given in."""
+
+    page: Page
+    language: str
+    only_in_english: bool = False
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{ONLY_IN_ENGLISH} {self.page.search_description}"
+            if self.only_in_english
+            else self.page.search_description
+        )
 
 
 class InfobuttonError(ValueError):
@@ -82,6 +109,11 @@ class InfobuttonRequest:
             raise InfobuttonError("callback is required for application/javascript and must be a JavaScript name.")
         return cls(CODE_SYSTEMS[oid], oid, code, display_name, language, response_type, callback)
 
+    @property
+    def answer_language(self) -> str:
+        """The portal's language for the recipient's: es, es-ES and es-US are Spanish."""
+        return "es" if self.language.split("-")[0].lower() == "es" else "en"
+
 
 def pages_for_code(pages: list, system: str, code: str) -> list:
     """The pages among `pages` that answer `code`, the most specific first.
@@ -110,8 +142,10 @@ def pages_for_code(pages: list, system: str, code: str) -> list:
 
 
 def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
+    """The English pages that answer (codes are kept on the English pages, the source)."""
     if ask.code:
-        coded = list(public_pages(request).type(ConditionPage, TherapyTypePage).specific().order_by("path"))
+        coded = public_pages(request, "en").type(ConditionPage, TherapyTypePage).specific().order_by("path")
+        coded = list(coded)
         matches = pages_for_code(coded, ask.system, ask.code)
         if matches:
             return matches
@@ -119,8 +153,21 @@ def find_pages(request: HttpRequest, ask: InfobuttonRequest) -> list:
     # punctuation in it must not reach the backend as syntax.
     words = clean(ask.display_name).text
     if words:
-        return list(public_pages(request).filter(depth__gt=2).search(words, operator="and")[:5])
+        return list(public_pages(request, "en").filter(depth__gt=2).search(words, operator="and")[:5])
     return []
+
+
+def answers(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> list[Answer]:
+    """The pages found, each in the recipient's language where a public translation exists."""
+    language = ask.answer_language
+    if language == "en":
+        return [Answer(page, "en") for page in pages]
+    versions = public_translations(request, pages)
+    found = []
+    for page in pages:
+        translated = versions.get(str(page.translation_key), {}).get(language)
+        found.append(Answer(translated, language) if translated else Answer(page, "en", only_in_english=True))
+    return found
 
 
 def _subtitle(ask: InfobuttonRequest) -> str:
@@ -130,11 +177,13 @@ def _subtitle(ask: InfobuttonRequest) -> str:
     }
 
 
-def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
+def atom_feed(request: HttpRequest, ask: InfobuttonRequest, found: list[Answer]) -> str:
     ElementTree.register_namespace("", ATOM)
+    language = ask.answer_language
+    pages = [answer.page for answer in found]
     feed = ElementTree.Element(
         f"{{{ATOM}}}feed",
-        {"xml:lang": "en", "xml:base": request.build_absolute_uri(reverse("wagtail_serve", args=("",)))},
+        {XML_LANG: language, "xml:base": request.build_absolute_uri(reverse("wagtail_serve", args=("",)))},
     )
     # With nothing found, the feed is as new as the site's newest public change (not "now", which
     # would make every answer differ).
@@ -147,40 +196,52 @@ def atom_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> str:
     ]:
         ElementTree.SubElement(feed, f"{{{ATOM}}}{tag}").text = text
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
-    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = gettext("Immunotherapy patient information")
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "Immunotherapy patient information"
     ElementTree.SubElement(
         feed,
         f"{{{ATOM}}}category",
         {"scheme": "mainSearchCriteria.v.c", "term": ask.code or ask.display_name},
     )
-    for page in pages:
-        entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+    for answer in found:
+        page = answer.page
+        entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry", {XML_LANG: answer.language})
         url = request.build_absolute_uri(page.get_url(request))
         ElementTree.SubElement(entry, f"{{{ATOM}}}title").text = page.title
-        ElementTree.SubElement(entry, f"{{{ATOM}}}link", {"href": url, "rel": "alternate", "type": "text/html"})
+        link = {"href": url, "rel": "alternate", "type": "text/html", "hreflang": answer.language}
+        ElementTree.SubElement(entry, f"{{{ATOM}}}link", link)
         ElementTree.SubElement(entry, f"{{{ATOM}}}id").text = url
         ElementTree.SubElement(entry, f"{{{ATOM}}}updated").text = page.last_published_at.isoformat()
-        ElementTree.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = page.search_description
+        ElementTree.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = answer.summary
+        if answer.only_in_english:
+            ElementTree.SubElement(
+                entry, f"{{{ATOM}}}category", {"scheme": LANGUAGE_SCHEME, "term": "en", "label": str(ONLY_IN_ENGLISH)}
+            )
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="unicode")
 
 
-def json_feed(request: HttpRequest, ask: InfobuttonRequest, pages: list) -> dict:
+def json_entry(request: HttpRequest, answer: Answer) -> dict:
+    page, url = answer.page, request.build_absolute_uri(answer.page.get_url(request))
+    entry = {
+        "xml:lang": answer.language,
+        "title": {"_value": page.title},
+        "link": [{"href": url, "rel": "alternate", "hreflang": answer.language}],
+        "id": {"_value": url},
+        "updated": {"_value": page.last_published_at.isoformat()},
+        "summary": {"_value": answer.summary, "type": "text"},
+    }
+    if answer.only_in_english:
+        entry["category"] = [{"scheme": LANGUAGE_SCHEME, "term": "en", "label": str(ONLY_IN_ENGLISH)}]
+    return entry
+
+
+def json_feed(request: HttpRequest, ask: InfobuttonRequest, found: list[Answer]) -> dict:
     """The same feed in MedlinePlus Connect's JSON shape (text in "_value")."""
     return {
         "feed": {
-            "xml:lang": "en",
+            "xml:lang": ask.answer_language,
             "title": {"_value": gettext("Patient information on immunotherapy")},
             "subtitle": {"_value": _subtitle(ask)},
-            "entry": [
-                {
-                    "title": {"_value": page.title},
-                    "link": [{"href": request.build_absolute_uri(page.get_url(request)), "rel": "alternate"}],
-                    "id": {"_value": request.build_absolute_uri(page.get_url(request))},
-                    "updated": {"_value": page.last_published_at.isoformat()},
-                    "summary": {"_value": page.search_description, "type": "text"},
-                }
-                for page in pages
-            ],
+            "entry": [json_entry(request, answer) for answer in found],
         }
     }
 
@@ -192,15 +253,16 @@ def service(request: HttpRequest) -> HttpResponse:
         ask = InfobuttonRequest.from_query(request.GET)
     except InfobuttonError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    pages = find_pages(request, ask)
-    if ask.response_type == "text/xml":
-        response = HttpResponse(atom_feed(request, ask, pages), content_type="text/xml; charset=utf-8")
-    else:
-        payload = json.dumps(json_feed(request, ask, pages), ensure_ascii=False)
-        if ask.response_type == "application/javascript":
-            response = HttpResponse(f"/**/{ask.callback}({payload});", content_type="application/javascript")
+    found = answers(request, ask, find_pages(request, ask))
+    with translation.override(ask.answer_language):
+        if ask.response_type == "text/xml":
+            response = HttpResponse(atom_feed(request, ask, found), content_type="text/xml; charset=utf-8")
         else:
-            response = HttpResponse(payload, content_type="application/json")
+            payload = json.dumps(json_feed(request, ask, found), ensure_ascii=False)
+            if ask.response_type == "application/javascript":
+                response = HttpResponse(f"/**/{ask.callback}({payload});", content_type="application/javascript")
+            else:
+                response = HttpResponse(payload, content_type="application/json")
     response["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -216,5 +278,8 @@ def application(request: HttpRequest) -> HttpResponse:
         return render(
             request, "integrations/infobutton_application.html", {"error": str(error), "embed": True}, status=400
         )
-    context = {"pages": find_pages(request, ask), "ask": ask, "embed": True}
-    return mark_embeddable(render(request, "integrations/infobutton_application.html", context), request)
+    found = answers(request, ask, find_pages(request, ask))
+    context = {"answers": found, "ask": ask, "embed": True}
+    with translation.override(ask.answer_language):
+        response = render(request, "integrations/infobutton_application.html", context)
+    return mark_embeddable(response, request)

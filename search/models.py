@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel
@@ -6,12 +7,18 @@ from wagtail.admin.panels import FieldPanel
 class SearchSynonym(models.Model):
     """What patients type (a brand name, an abbreviation, a spelling) and the words it means.
 
-    Kept as data that editors change in the admin, not as code.
+    Kept as data that editors change in the admin, not as code. Each language has its own: a
+    Spanish synonym expands only Spanish searches (/es/search/).
     """
 
+    language = models.CharField(
+        max_length=8,
+        choices=settings.WAGTAIL_CONTENT_LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the searches this synonym expands.",
+    )
     term = models.CharField(
         max_length=80,
-        unique=True,
         help_text="What a patient might type, for example 'Keytruda', 'CAR-T' or 'irAE'. Not case-sensitive.",
     )
     expansion = models.CharField(
@@ -19,14 +26,15 @@ class SearchSynonym(models.Model):
         help_text="The words to search for as well, for example 'pembrolizumab checkpoint inhibitor'.",
     )
 
-    panels = [FieldPanel("term"), FieldPanel("expansion")]
+    panels = [FieldPanel("language"), FieldPanel("term"), FieldPanel("expansion")]
 
     class Meta:
-        ordering = ["term"]
+        ordering = ["language", "term"]
         verbose_name = "search synonym"
+        constraints = [models.UniqueConstraint(fields=["language", "term"], name="search_synonym_unique_in_language")]
 
     def __str__(self) -> str:
-        return f"{self.term} → {self.expansion}"
+        return f"{self.term} → {self.expansion} ({self.language})"
 
     def save(self, *args, **kwargs):
         self.term = " ".join(self.term.lower().split())

@@ -50,15 +50,17 @@ def postings_in_step() -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def words_of(text: str) -> tuple[str, ...] | None:
+def words_of(text: str, config: str | None = None) -> tuple[str, ...] | None:
     """The lexemes PostgreSQL makes of the query's terms, or None when a term makes more than one
     (then modelsearch asks for those words side by side, which one-word ranks cannot answer).
-    Remembered: one search asks for the words of its text three times (pages, questions, terms)."""
+    Remembered: one search asks for the words of its text three times (pages, questions, terms).
+    `config` is the language's text search configuration (Spanish stems differ), the database's
+    default unless named."""
     terms = [term for term in TERM_SEPARATOR.split(text) if term]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tsvector_to_array(to_tsvector(%s::regconfig, term)) FROM unnest(%s::text[]) AS term",
-            [database_text_search_config(), terms],
+            [config or database_text_search_config(), terms],
         )
         lexemes = [row[0] for row in cursor.fetchall()]
     if any(len(found) > 1 for found in lexemes):
@@ -66,13 +68,13 @@ def words_of(text: str) -> tuple[str, ...] | None:
     return tuple(found[0] for found in lexemes if found)
 
 
-def best_matches(queryset: QuerySet, text: str, limit: int) -> list[int] | None:
+def best_matches(queryset: QuerySet, text: str, limit: int, config: str | None = None) -> list[int] | None:
     """The keys of up to `limit` objects of `queryset` that match any word of `text`, best first,
     as `backend.search(text, queryset, operator="or")[:limit]` would give them; None where the
     postings cannot answer."""
     if not postings_in_step():
         return None
-    words = words_of(text)
+    words = words_of(text, config)
     if words is None:
         return None
     if not words:

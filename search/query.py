@@ -40,11 +40,19 @@ def clean(raw: str) -> CleanQuery:
     return CleanQuery(text=" ".join(words), words=words, was_cut=was_cut)
 
 
-def expand_synonyms(query: CleanQuery, synonyms: dict[str, str]) -> None:
-    """Add the meaning of any synonym found as a phrase in the query (longest phrases first)."""
-    lowered = " " + " ".join(word.lower() for word in query.words) + " "
+def without_accents(text: str) -> str:
+    """'Célula' → 'celula': letters without their accents, lowercased (ñ becomes n too)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def expand_synonyms(query: CleanQuery, synonyms: dict[str, str], accents_matter: bool = True) -> None:
+    """Add the meaning of any synonym found as a phrase in the query (longest phrases first).
+    Without `accents_matter` (Spanish), 'celula t' finds the synonym 'célula t'."""
+    same = str.lower if accents_matter else without_accents
+    lowered = " " + " ".join(same(word) for word in query.words) + " "
     for term in sorted(synonyms, key=len, reverse=True):
-        variants = {term, term.replace("-", " ")}
+        variants = {same(term), same(term).replace("-", " ")}
         if any(f" {variant} " in lowered for variant in variants):
             query.expansions.extend(WORD.findall(synonyms[term]))
             for variant in variants:
@@ -68,10 +76,27 @@ def correct_spelling(query: CleanQuery, vocabulary: set[str]) -> None:
         query.text = " ".join(corrected)
 
 
-def site_vocabulary(build) -> set[str]:
-    """Words the site uses, cached for a few minutes: a stale list only weakens a suggestion."""
-    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
+def restore_accents(query: CleanQuery, vocabulary: set[str]) -> None:
+    """Give a word typed without its accents the accents the site writes it with ('celula' →
+    'célula', 'linfocito' stays): readers often cannot type them, and PostgreSQL's Spanish
+    stemming keeps them. Silent, unlike a spelling correction: it is the word the reader meant."""
+    accented = {}
+    for word in vocabulary:
+        if not word.isascii():
+            accented.setdefault(without_accents(word), word)
+    restored = [
+        word if word.lower() in vocabulary else accented.get(without_accents(word), word) for word in query.words
+    ]
+    if restored != query.words:
+        query.words = restored
+
+
+def site_vocabulary(build, language: str = "en") -> set[str]:
+    """Words the site uses in a language, cached for a few minutes: a stale list only weakens a
+    suggestion."""
+    key = f"{VOCABULARY_CACHE_KEY}:{language}"
+    vocabulary = cache.get(key)
     if vocabulary is None:
         vocabulary = {word.lower() for text in build() for word in WORD.findall(text)}
-        cache.set(VOCABULARY_CACHE_KEY, vocabulary, VOCABULARY_SECONDS)
+        cache.set(key, vocabulary, VOCABULARY_SECONDS)
     return vocabulary

@@ -1,4 +1,8 @@
-"""Site search and the A–Z index: what patients use to find a page when they know only a word."""
+"""Site search and the A–Z index: what patients use to find a page when they know only a word.
+
+Each language searches its own: /es/search/ finds Spanish pages, questions and glossary terms
+(stemmed as Spanish on PostgreSQL, with Spanish synonyms, accents optional), /en/search/ English.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,21 +17,24 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
-from wagtail.models import Page, Site
-from wagtail.search.backends import get_search_backend
+from wagtail.models import Locale, Page, Site
 from wagtail.search.utils import normalise_query_string
 
 from caching.fragments import cached
 from caching.page_cache import address_digest
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from education.navigation import page_link
-from education.public import is_public, public_pages, visible
+from education.public import is_public, language_of, public_pages, visible
 from portal.rate_limit import rate_limited
 
 from . import counts
+from .backend import search_backend_for, text_search_config_for
 from .models import SearchSynonym
 from .postings import best_matches
-from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, site_vocabulary
+from .query import WORD, CleanQuery, clean, correct_spelling, expand_synonyms, restore_accents, site_vocabulary
+
+# Spanish readers often type without accents ('celula'); English has none to leave out.
+ACCENTS_OPTIONAL = {"es"}
 
 RESULTS_PER_PAGE = 10
 # Bounded work: a search never finds more than this many of each kind.
@@ -80,33 +87,35 @@ def _anchor_base(request, model) -> str:
         page = public_pages(request).type(model).first()
         return f"{page.get_url(request)}#" if page else ""
 
-    return cached(f"anchor-base:{model._meta.label}:{request.get_host()}", find)
+    return cached(f"anchor-base:{model._meta.label}:{request.get_host()}:{language_of(request)}", find)
 
 
-def _best_keys(queryset, text: str, limit: int) -> list[int]:
-    """The keys of the `limit` best matches for any of the words: from the postings where they can
-    answer (ranking thousands of pages for a common word is what made search slow as content grew)."""
-    keys = best_matches(queryset, text, limit)
+def _best_keys(queryset, text: str, limit: int, language: str) -> list[int]:
+    """The keys of the `limit` best matches for any of the words, parsed as `language`: from the
+    postings where they can answer (ranking thousands of pages for a common word is what made
+    search slow as content grew)."""
+    keys = best_matches(queryset, text, limit, config=text_search_config_for(language))
     if keys is None:
-        keys = [found.pk for found in get_search_backend().search(text, queryset.only("pk"), operator="or")[:limit]]
+        backend = search_backend_for(language)
+        keys = [found.pk for found in backend.search(text, queryset.only("pk"), operator="or")[:limit]]
     return keys
 
 
-def _best(queryset, text: str, limit: int) -> list:
-    keys = _best_keys(queryset, text, limit)
+def _best(queryset, text: str, limit: int, language: str) -> list:
+    keys = _best_keys(queryset, text, limit, language)
     found = queryset.in_bulk(keys)
     return [found[key] for key in keys if key in found]
 
 
 def _find(request, query: CleanQuery) -> list[Result]:
     """Pages first; a word-list entry the query names exactly comes before them, others after."""
-    text = query.backend_text
+    text, language = query.backend_text, language_of(request)
     asked = {word.lower() for word in [*query.words, *query.expansions]}
     whole_query = query.text.lower()
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
     glossary_url, faqs_url = _anchor_base(request, GlossaryPage), _anchor_base(request, FAQIndexPage)
-    terms = _best(GlossaryTerm.objects.live(), text, MAX_TERM_HITS) if glossary_url else []
-    questions = _best_keys(FAQ.objects.live(), text, MAX_FAQ_HITS) if faqs_url else []
+    terms = _best(_in(GlossaryTerm, language), text, MAX_TERM_HITS, language) if glossary_url else []
+    questions = _best_keys(_in(FAQ, language), text, MAX_FAQ_HITS, language) if faqs_url else []
     named_terms, other_terms = [], []
     for term in terms:
         forms = {form.lower() for form in [term.term, *term.other_forms]}
@@ -116,36 +125,49 @@ def _find(request, query: CleanQuery) -> list[Result]:
             continue
         result = Result("Word list", term.term, glossary_url + term.slug, term.definition)
         (named_terms if whole_query in forms else other_terms).append(result)
-    pages = [Result("Page", key=key) for key in _best_keys(public_pages(request), text, MAX_PAGE_HITS)]
+    pages = [Result("Page", key=key) for key in _best_keys(public_pages(request), text, MAX_PAGE_HITS, language)]
     faqs = [Result("Question", key=key) for key in questions]
     return [*named_terms, *pages, *other_terms, *faqs]
 
 
-def _vocabulary() -> set[str]:
+def _in(model, language: str):
+    """Published questions or glossary terms in one language."""
+    return model.objects.live().filter(locale__in=Locale.objects.filter(language_code=language)[:1])
+
+
+def _vocabulary(language: str) -> set[str]:
     def texts():
-        yield from visible(Page.objects.all()).values_list("title", flat=True)
-        yield from visible(Page.objects.all()).values_list("search_description", flat=True)
-        yield from GlossaryTerm.objects.live().values_list("term", flat=True)
-        yield from GlossaryTerm.objects.live().values_list("also_known_as", flat=True)
-        yield from SearchSynonym.objects.values_list("term", flat=True)
+        pages = visible(Page.objects.filter(locale__language_code=language))
+        yield from pages.values_list("title", flat=True)
+        yield from pages.values_list("search_description", flat=True)
+        yield from _in(GlossaryTerm, language).values_list("term", flat=True)
+        yield from _in(GlossaryTerm, language).values_list("also_known_as", flat=True)
+        yield from SearchSynonym.objects.filter(language=language).values_list("term", flat=True)
 
-    return site_vocabulary(texts)
+    return site_vocabulary(texts, language)
 
 
-def _synonyms() -> dict[str, str]:
+def _synonyms(language: str) -> dict[str, str]:
     # Kept per generation: saving a synonym moves it.
-    return cached("search-synonyms", lambda: dict(SearchSynonym.objects.values_list("term", "expansion")))
+    def build() -> dict[str, str]:
+        return dict(SearchSynonym.objects.filter(language=language).values_list("term", "expansion"))
+
+    return cached(f"search-synonyms:{language}", build)
 
 
 def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
-    """The query as understood (synonyms added, typos corrected) and its results."""
-    expand_synonyms(query, _synonyms())
+    """The query as understood (accents restored, synonyms added, typos corrected) and its results."""
+    language = language_of(request)
+    accents_matter = language not in ACCENTS_OPTIONAL
+    if not accents_matter:
+        restore_accents(query, _vocabulary(language))
+    expand_synonyms(query, _synonyms(language), accents_matter)
     results = _find(request, query)
     if not results:
-        correct_spelling(query, _vocabulary())
+        correct_spelling(query, _vocabulary(language))
         if query.corrected_from:
             query.expansions.clear()
-            expand_synonyms(query, _synonyms())
+            expand_synonyms(query, _synonyms(language), accents_matter)
             results = _find(request, query)
     return query, results
 
@@ -161,7 +183,7 @@ def _render(request, query: CleanQuery) -> Answer:
     query, results = _answer(request, query)
     shown = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     _show(request, shown.object_list)
-    promoted = _promoted(query.text)
+    promoted = _promoted(query.text, language_of(request))
     context = {
         **_page_context(query),
         "results": shown,
@@ -173,17 +195,22 @@ def _render(request, query: CleanQuery) -> Answer:
     return Answer(render_to_string("search/search.html", context, request), query.text, bool(results or promoted))
 
 
-def _promoted(text: str) -> list[dict]:
-    return cached("search-promotions", _promotions_by_query).get(normalise_query_string(text), [])
+def _promoted(text: str, language: str) -> list[dict]:
+    promotions = cached(f"search-promotions:{language}", lambda: _promotions_by_query(language))
+    return promotions.get(normalise_query_string(text), [])
 
 
-def _promotions_by_query() -> dict[str, list[dict]]:
+def _promotions_by_query(language: str) -> dict[str, list[dict]]:
     """Editors' picks by the query they answer, in their order: pages only while they are live and
     public, and links elsewhere (another part of the hospital's intranet, say) as the editor typed
     them. A few dozen rows, kept per generation (a pick or a page change moves it): reading
-    one query's picks cost two queries a search."""
+    one query's picks cost two queries a search. A page picked is shown only to readers of its
+    language."""
     by_query = defaultdict(list)
-    for pick in SearchPromotion.objects.select_related("query", "page").order_by("sort_order", "pk"):
+    picks = SearchPromotion.objects.select_related("query", "page", "page__locale").order_by("sort_order", "pk")
+    for pick in picks:
+        if pick.page is not None and pick.page.locale.language_code != language:
+            continue
         if pick.page is not None and is_public(pick.page):
             link = page_link(pick.page)
         elif pick.page is None and pick.external_link_url:
@@ -211,7 +238,8 @@ def _page_context(query: CleanQuery) -> dict:
 
 def _popular_topics(request):
     site = Site.find_for_request(request)
-    return visible(site.root_page.get_children()).in_menu().order_by("path") if site else []
+    # The home in the reader's language (Wagtail's `localized`: the live translation, if any).
+    return visible(site.root_page.localized.get_children()).in_menu().order_by("path") if site else []
 
 
 @require_safe
@@ -232,7 +260,8 @@ def a_to_z(request):
     """Every page and glossary word, by first letter."""
     entries = [(page.title, page.get_url(request)) for page in public_pages(request).filter(depth__gt=2)]
     glossary_url = _anchor_base(request, GlossaryPage)
-    entries += [(term.term, f"{glossary_url}{term.slug}") for term in GlossaryTerm.objects.live() if glossary_url]
+    terms = _in(GlossaryTerm, language_of(request)) if glossary_url else []
+    entries += [(term.term, f"{glossary_url}{term.slug}") for term in terms]
     letters: dict[str, list] = {}
     for title, url in sorted(entries, key=lambda entry: entry[0].lower()):
         letter = title[:1].upper() if title[:1].isalpha() else "#"

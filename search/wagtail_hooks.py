@@ -12,7 +12,8 @@ class SearchSynonymViewSet(SnippetViewSet):
     menu_label = "Search synonyms"
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["term", "expansion"]
+    list_display = ["term", "expansion", "language"]
+    list_filter = ["language"]
     search_fields = ["term", "expansion"]
 
 

@@ -303,7 +303,9 @@ class ContentSync:
             # The file is taken as translated from the English version live now (docs/translation.md).
             english = self._english_page(spec)
             # Read afresh: the English page held from its own load was published through its revision.
-            page.translated_from_id = Page.objects.filter(pk=english.pk).values_list("live_revision_id", flat=True).first()
+            page.translated_from_id = (
+                Page.objects.filter(pk=english.pk).values_list("live_revision_id", flat=True).first()
+            )
         if _publish(page):
             (self.report.created if is_new else self.report.updated).append(f"page {spec.url_path}{self.in_report}")
         else:

@@ -18,8 +18,8 @@ from wagtail.search import index
 
 from education.blocks import RICH_TEXT_FEATURES, BodyBlock, FigureBlock, MedicineBlock
 from education.panels import EmbedCodePanel, TranslationSourcePanel
-from education.translation_form import PortalPageForm
 from education.public import view_restrictions, visible
+from education.translation_form import PortalPageForm
 
 from .mixins import (
     CitationsMixin,

@@ -136,6 +136,7 @@ class GlossaryTerm(TranslatableMixin, ReviewedSnippet):
         index.SearchField("definition"),
         index.AutocompleteField("term"),
         *ReviewedSnippet.review_search_fields,
+        index.FilterField("locale"),  # each language searches its own (search/views.py)
     ]
 
     panels = [
@@ -210,6 +211,7 @@ class FAQ(TranslatableMixin, ReviewedSnippet, ClusterableModel):
         index.AutocompleteField("question"),
         index.FilterField("topic_id"),
         *ReviewedSnippet.review_search_fields,
+        index.FilterField("locale"),  # each language searches its own (search/views.py)
     ]
 
     panels = [

@@ -224,7 +224,10 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 # Each worker writes its search counts (for editors' reports) at most this often; see search/counts.py.
 SEARCH_COUNTS_FLUSH_SECONDS = env_int("SEARCH_COUNTS_FLUSH_SECONDS", 60)
 # Wagtail's database backend (full-text search on PostgreSQL, FTS5 on SQLite), made leaner on PostgreSQL.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend"}}
+# Spanish pages are stemmed as Spanish on PostgreSQL; English keeps the database's default (english).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "search.backend", "SEARCH_CONFIG_BY_LANGUAGE": {"es": "spanish"}},
+}
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

@@ -2,6 +2,7 @@
 through the admin's own views with the real roles, and behind their back."""
 
 import pytest
+
 from django.test import Client
 
 from wagtail.models import Locale, Page
