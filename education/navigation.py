@@ -66,11 +66,14 @@ def linked_page_links(page: Page, relation: str) -> list[dict]:
 def condition_links(page: Page) -> dict[str, list[dict]]:
     """A condition page's two lists, read in one query: the narrower conditions under it (what a
     hub such as the cancer page lists) and the therapy types whose `used_for` names it. Both are
-    rebuilt by the first reader after any publish, so one trip to the database serves the two."""
+    rebuilt by the first reader after any publish, so one trip to the database serves the two.
+    Only therapy pages in the condition page's own language are listed: a Spanish therapy page may
+    name an English condition page that has no Spanish version yet."""
 
     def build() -> dict[str, list[dict]]:
         children = Q(path__startswith=page.path, depth=page.depth + 1)
-        listed = visible(Page.objects.filter(children | Q(pk__in=page.therapy_types.values("pk")))).order_by("path")
+        therapies = page.therapy_types.filter(locale_id=page.locale_id).values("pk")
+        listed = visible(Page.objects.filter(children | Q(pk__in=therapies))).order_by("path")
         links = {"narrower_conditions": [], "therapy_types": []}
         for linked in listed:
             links["narrower_conditions" if linked.path.startswith(page.path) else "therapy_types"].append(

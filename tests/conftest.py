@@ -100,3 +100,9 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def channel_address(channel: str, address: str) -> str:
+    """The address of a page's embed or handout: /en/types/cytokines/ → /en/handout/types/cytokines/."""
+    language, _, rest = address.lstrip("/").partition("/")
+    return f"/{language}/{channel}/{rest}"

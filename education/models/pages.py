@@ -237,8 +237,8 @@ class FAQIndexPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    # One in each language.
-    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
+    # One under each language's home.
+    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "FAQ page"
@@ -257,8 +257,8 @@ class GlossaryPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    # One in each language.
-    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
+    # One under each language's home.
+    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "glossary page"
@@ -278,8 +278,8 @@ class ReferenceIndexPage(PortalPage):
 
     parent_page_types = ["education.HomePage"]
     subpage_types = []
-    # One in each language.
-    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
+    # One under each language's home.
+    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "references page"

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.caching.reads import HOST
+from tests.conftest import channel_address
 from tests.operations import scratch
 
 CHANGES = 10
@@ -226,7 +227,9 @@ def test_after_every_change_each_address_answers_what_a_fresh_render_answers(nam
                 pages = sorted(every_path)
                 sampled = chooser.sample(pages, min(SAMPLED_PER_ROUND, len(pages)))
                 addresses = [*pages, *OTHER_ADDRESSES]
-                addresses += [f"/en/embed{path}" for path in sampled] + [f"/en/handout{path}" for path in sampled]
+                addresses += [channel_address("embed", path) for path in sampled] + [
+                    channel_address("handout", path) for path in sampled
+                ]
                 import time
 
                 started = time.monotonic()

@@ -251,7 +251,7 @@ class SnippetEditingTests(WagtailPageTestCase):
         )
         self.assertEqual(response.status_code, 302)
         hub = factories.SectionPageFactory()
-        for path in ["/", hub.url, factories.TherapyTypePageFactory(parent=hub).url, settings.help_page.url]:
+        for path in ["/en/", hub.url, factories.TherapyTypePageFactory(parent=hub).url, settings.help_page.url]:
             html = self.client.get(path).content.decode()
             self.assertIn("St Elsewhere Cancer Centre", html)
             self.assertIn('href="tel:112"', html)

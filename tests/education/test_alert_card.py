@@ -149,7 +149,7 @@ def test_pages_about_getting_help_link_to_the_card(client, path):
 
 
 def test_every_therapy_page_links_to_the_card_chosen_in_the_settings(client):
-    therapy_pages = TherapyTypePage.objects.live()
+    therapy_pages = TherapyTypePage.objects.live().filter(locale__language_code="en")
     assert therapy_pages.count() == 5
     for page in therapy_pages:
         assert re.search(rf'<p class="alert-card-link"><a href="{CARD_URL}">', client.get(page.url).content.decode()), (

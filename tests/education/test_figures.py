@@ -22,7 +22,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from education.blocks import FigureBlock
 from education.diagrams import DIAGRAMS
-from tests.conftest import page_at
+from tests.conftest import channel_address, page_at
 
 SVG = "{http://www.w3.org/2000/svg}"
 # What the diagrams are drawn on: the page (white) and the handout sheet (white).
@@ -260,7 +260,7 @@ def test_page_shows_its_diagram_with_the_description_in_words(client, path, key,
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "key", "label"), PAGES_WITH_DIAGRAMS)
 def test_handout_prints_the_diagram(client, path, key, label):
-    html = client.get(f"/en/handout{path}").content.decode()
+    html = client.get(channel_address("handout", path)).content.decode()
     parts = parse(html)
     assert f">{label}</text>" in html
     assert len(parts.described_by) == 1 and len(parts.description()) > 100

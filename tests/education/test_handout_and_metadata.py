@@ -30,7 +30,7 @@ def test_handout_has_clinic_contacts_qr_code_and_standard_note(client, portal_se
     assert response.status_code == 200
     assert "St Elsewhere Cancer Centre" in html and "0800 123 4567" in html
     assert "<svg" in html and "QR code for Widget therapy" in html
-    assert "http://testserver/widget-treatments/widget-therapy/" in html
+    assert "http://testserver/en/widget-treatments/widget-therapy/" in html
     assert portal_settings.standard_note in html
     assert "This page has not yet been checked by a clinician." in html and "Page last reviewed" not in html
     assert "urgent--emergency" in html
@@ -73,7 +73,7 @@ def test_faq_page_has_faq_json_ld(client):
     factories.FAQFactory(question="Is this still a draft?", published=False)
     blocks = json_ld(client.get(factories.FAQIndexPageFactory().url).content.decode())
     faq = next(block for block in blocks if block["@type"] == "FAQPage")
-    assert len(faq["mainEntity"]) == FAQ.objects.live().count()
+    assert len(faq["mainEntity"]) == FAQ.objects.live().filter(locale__language_code="en").count()
     answers = {item["name"]: item["acceptedAnswer"]["text"] for item in faq["mainEntity"]}
     assert "Yes, with a test answer." in answers[asked.question]
     assert "Is this still a draft?" not in answers
@@ -91,7 +91,7 @@ def test_json_ld_cannot_be_broken_out_of(client):
 def test_canonical_and_open_graph(client):
     page = a_therapy_page()
     html = client.get(page.url).content.decode()
-    assert '<link rel="canonical" href="http://testserver/widget-treatments/widget-therapy/">' in html
+    assert '<link rel="canonical" href="http://testserver/en/widget-treatments/widget-therapy/">' in html
     assert '<meta property="og:title" content="Widget therapy">' in html
 
 

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from education.models import PortalSettings
 from tests import factories
-from tests.conftest import page_at
+from tests.conftest import channel_address, page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,13 @@ def test_while_public_it_is_named_where_the_test_looks(client, hidden_page):
 def test_a_page_readers_may_not_see_is_named_nowhere(client, hidden_page, how):
     alias = page_at(ALIAS)
     hide(how)
-    for path in [HIDDEN, ALIAS, f"/en/embed{HIDDEN}", f"/en/handout{HIDDEN}", f"/api/v2/pages/{hidden_page.pk}/"]:
+    for path in [
+        HIDDEN,
+        ALIAS,
+        channel_address("embed", HIDDEN),
+        channel_address("handout", HIDDEN),
+        f"/api/v2/pages/{hidden_page.pk}/",
+    ]:
         assert client.get(path).status_code in (302, 404) or 'type="password"' in client.get(path).content.decode()
     under_restriction = ("/en/widget-types/", "/en/embed/widget-types/") if how == "restricted section" else ()
     for path in [

@@ -48,7 +48,7 @@ def test_loading_again_changes_nothing(content_dir):
 def test_first_load_replaced_the_welcome_page():
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
-    assert Page.get_first_root_node().get_children().count() == 1
+    assert Page.get_first_root_node().get_children().filter(locale__language_code="en").count() == 1
     assert not Page.objects.filter(slug__in=["welcome-replaced"]).exists()
 
 
@@ -71,14 +71,14 @@ def test_editor_changes_to_unchanged_files_are_kept(content_dir):
     page = page_at("/en/benefits-and-limits/")
     page.title = "Edited by a nurse"
     page.save_revision().publish()
-    term = GlossaryTerm.objects.get(slug="t-cell")
+    term = GlossaryTerm.objects.get(slug="t-cell", locale__language_code="en")
     term.definition = "Edited definition."
     term.save()
 
     load(content_dir)
 
     assert page_at("/en/benefits-and-limits/").title == "Edited by a nurse"
-    assert GlossaryTerm.objects.get(slug="t-cell").definition == "Edited definition."
+    assert GlossaryTerm.objects.get(slug="t-cell", locale__language_code="en").definition == "Edited definition."
 
 
 def test_pages_created_by_editors_are_never_deleted(content_dir):
@@ -161,7 +161,7 @@ def break_file(content_dir: Path, name: str, old: str, new: str) -> None:
             "pages/02-what-is-immunotherapy.yaml",
             "](/how-it-works/)",
             "](/how-it-wrks/)",
-            "the link '/en/how-it-wrks/' does not point to a page of the site",
+            "the link '/how-it-wrks/' does not point to a page of the site",
         ),
         (
             "glossary.yaml",

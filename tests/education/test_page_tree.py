@@ -1,5 +1,7 @@
 """Where each page type may live, checked with Wagtail's own assertions."""
 
+from django.conf import settings
+
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -38,7 +40,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
     def test_listing_pages_are_singletons_under_home(self):
         for model in (FAQIndexPage, GlossaryPage, ReferenceIndexPage):
             self.assertAllowedParentPageTypes(model, {HomePage})
-            self.assertEqual(model.max_count, 1)
+            self.assertEqual(model.max_count_per_parent, 1)  # one under each language's home
         # Once the site has one, no second can be made.
         home = default_home()
         for factory in (
@@ -48,7 +50,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         ):
             factory()
             self.assertFalse(factory._meta.model.can_create_at(home))
-        self.assertEqual(HomePage.max_count, 1)
+        self.assertEqual(HomePage.max_count, len(settings.WAGTAIL_CONTENT_LANGUAGES))
 
     def test_leaf_pages_have_no_children(self):
         for model in (ArticlePage, TherapyTypePage, FAQIndexPage, GlossaryPage, ReferenceIndexPage):
@@ -74,5 +76,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             factories.GlossaryPageFactory(),
             factories.ReferenceIndexPageFactory(),
         ]:
-            self.assertPageIsRoutable(page)
+            # Wagtail's assertPageIsRoutable routes page.url from the site's root without taking off
+            # the language prefix (/en/), so the address is asked for as a reader asks for it.
+            self.assertEqual(self.client.get(page.url).status_code, 200, page.url)
             self.assertPageIsRenderable(page)

@@ -162,11 +162,11 @@ def test_faq_page_groups_questions_by_topic(client):
     html = client.get(url).content.decode()
     assert html.index(f'id="{sooner.slug}"') < html.index(f'id="{later.slug}"')
     assert 'id="test-topic-with-no-questions"' not in html
-    for topic in FAQTopic.objects.all():
+    for topic in FAQTopic.objects.filter(locale__language_code="en"):
         if topic.faqs.filter(live=True).exists():
             assert f'id="{topic.slug}"' in html
     text = text_of(client.get(url))
-    assert all(faq.question in text for faq in FAQ.objects.live())
+    assert all(faq.question in text for faq in FAQ.objects.live().filter(locale__language_code="en"))
     assert asked[0].question in text and draft.question not in text
 
 
@@ -176,7 +176,8 @@ def test_glossary_lists_terms_a_to_z(client):
     for term in ("Widget zeta", "Widget alpha", "Widget mu"):
         factories.GlossaryTermFactory(term=term)
     html = client.get(factories.GlossaryPageFactory().url).content.decode()
-    terms = list(GlossaryTerm.objects.order_by("term"))
+    # A to Z as readers expect it: case and accents do not change a term's place.
+    terms = sorted(GlossaryTerm.objects.filter(locale__language_code="en"), key=lambda term: term.sort_key)
     positions = [html.index(f'id="{term.slug}"') for term in terms]
     assert positions == sorted(positions)
     assert html.index('id="widget-alpha"') < html.index('id="widget-mu"') < html.index('id="widget-zeta"')

@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from tests.conftest import page_at
+from tests.conftest import channel_address, page_at
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_a_login_restriction_on_a_section_covers_every_page_under_it(client):
     restrict("/en/widget-treatments/")
     response = client.get(PATH)
     assert response.status_code == 302 and f"login/?next={PATH}" in response["Location"]
-    for channel in (f"/en/embed{PATH}", f"/en/handout{PATH}"):
+    for channel in (channel_address("embed", PATH), channel_address("handout", PATH)):
         assert client.get(channel).status_code == 404
 
 

@@ -65,15 +65,16 @@ def test_faqs_and_glossary_answer_in_the_requested_language(client):
     factories.GlossaryTermFactory(term="Célula borrador", locale=spanish(), published=False)
     factories.FAQFactory(question="¿Qué es un widget?", locale=spanish(), topic__locale=spanish())
     spanish_terms = listing(client, "glossary/", locale="es")
-    assert [item["term"] for item in spanish_terms] == ["Célula widget de la API"]
-    assert spanish_terms[0]["meta"]["locale"] == "es"
+    shown = [item["term"] for item in spanish_terms]
+    assert "Célula widget de la API" in shown and "Célula borrador" not in shown and "Widget API cell" not in shown
+    assert {item["meta"]["locale"] for item in spanish_terms} == {"es"}
     english_terms = listing(client, "glossary/")
     assert "Widget API cell" in [item["term"] for item in english_terms]
     assert not [item for item in english_terms if item["term"].startswith("Célula")]
     assert {item["meta"]["locale"] for item in english_terms} == {"en"}
     spanish_faqs = listing(client, "faqs/", locale="es")
-    assert [item["question"] for item in spanish_faqs] == ["¿Qué es un widget?"]
-    assert spanish_faqs[0]["meta"]["locale"] == "es"
+    assert "¿Qué es un widget?" in [item["question"] for item in spanish_faqs]
+    assert {item["meta"]["locale"] for item in spanish_faqs} == {"es"}
     english_faqs = listing(client, "faqs/")
     assert "¿Qué es un widget?" not in [item["question"] for item in english_faqs]
     assert english_faqs and {item["meta"]["locale"] for item in english_faqs} == {"en"}

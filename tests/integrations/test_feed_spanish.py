@@ -6,6 +6,7 @@ import pytest
 
 from wagtail.models import PageViewRestriction
 
+from education.models import PortalSettings
 from tests import factories
 from tests.es_pages import spanish_home, translate
 
@@ -31,7 +32,7 @@ def test_each_language_has_its_own_feed(client):
     response, spanish_feed = feed(client, "es")
     assert b'xml:lang="es"' in response.content
     assert "páginas nuevas y actualizadas" in spanish_feed.feed.title
-    assert "en español" in spanish_feed.feed.subtitle
+    assert spanish_feed.feed.subtitle == PortalSettings.objects.get().standard_note_es
     links = [entry.link for entry in spanish_feed.entries]
     assert f"http://testserver{translated.url}" in links
     assert all("/es/" in link for link in links)

@@ -80,21 +80,21 @@ def test_every_link_and_asset_carries_the_prefix(client, prefixed, path):
 def test_api_feed_sitemap_and_infobutton_urls_carry_the_prefix(client, prefixed):
     page = page_at("/en/widget-treatments/widget-therapy/")
     data = client.get(f"/api/v2/pages/{page.pk}/").json()
-    assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
+    assert data["meta"]["html_url"] == f"http://testserver{PREFIX}/en/widget-treatments/widget-therapy/"
     assert data["meta"]["detail_url"].startswith(f"http://testserver{PREFIX}/api/v2/pages/")
     assert (
-        f"http://testserver{PREFIX}/widget-treatments/widget-therapy/"
+        f"http://testserver{PREFIX}/en/widget-treatments/widget-therapy/"
         in client.get("/en/feeds/updates/").content.decode()
     )
     assert (
-        f"<loc>http://testserver{PREFIX}/widget-treatments/widget-therapy/</loc>"
+        f"<loc>http://testserver{PREFIX}/en/widget-treatments/widget-therapy/</loc>"
         in client.get("/sitemap.xml").content.decode()
     )
     assert f"Sitemap: http://testserver{PREFIX}/sitemap.xml" in client.get("/robots.txt").content.decode()
     infobutton = client.get(
         "/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=ZZ1"
     ).content.decode()
-    assert f"http://testserver{PREFIX}/widget-treatments/widget-disease/" in infobutton
+    assert f"http://testserver{PREFIX}/en/widget-treatments/widget-disease/" in infobutton
 
 
 def test_admin_login_page_carries_the_prefix(client, prefixed):

@@ -145,7 +145,7 @@ def test_review_dates_report_exports_csv(review_dates, editor):
     assert row["Last reviewed"] == "2025-01-02"
     assert row["Reviewed by"] == "Rita Rao, Clinical nurse specialist"
     assert row["Next review due"] == str(timezone.localdate() - datetime.timedelta(days=5))
-    assert row["Address"] == "http://testserver/widget-help-line/"
+    assert row["Address"] == "http://testserver/en/widget-help-line/"
     assert row["Type"] == "Article page"
     assert next(row for row in rows if row["Page"] == "Widget carers")["Review status"] == ("Not yet signed off")
     filtered = csv_rows(
