@@ -3,13 +3,14 @@ Each lists what it finds, can be downloaded as CSV or XLSX, and is open to every
 
 import django_filters
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.functional import cached_property
 
-from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
+from wagtail.admin.filters import ContentTypeFilter, LocaleFilter, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
@@ -46,10 +47,11 @@ class ReviewDatesFilterSet(WagtailFilterSet):
         label="Review status", choices=list(STATUS_LABELS.items()), empty_label="Any"
     )
     content_type = ContentTypeFilter(label="Page type", queryset=_review_content_types)
+    locale = LocaleFilter(label="Language", choices=settings.WAGTAIL_CONTENT_LANGUAGES, empty_label="Any")
 
     class Meta:
         model = Page
-        fields = ["review_status", "content_type", "live"]
+        fields = ["review_status", "content_type", "locale", "live"]
 
 
 class ReviewDatesReportView(FormulaSafeExportMixin, ReportView):
