@@ -60,7 +60,33 @@ PAGE_URLS = [
     "/en/no-such-page/",
 ]
 NOT_FOUND_URL = "/en/no-such-page/"
+NOT_FOUND_URLS = {NOT_FOUND_URL, "/es/no-existe/"}
 CONTENT_PAGE_URLS = [url for url in PAGE_URLS if url != NOT_FOUND_URL]
+# The Spanish pages and tools, held to the same checks (test_spanish_pages.py checks their furniture).
+SPANISH_PAGE_URLS = [
+    "/es/",
+    "/es/que-es-la-inmunoterapia/",
+    "/es/como-funciona/",
+    "/es/tipos/",
+    "/es/tipos/inhibidores-de-puntos-de-control/",
+    "/es/tipos/terapia-de-celulas-car-t/",
+    "/es/efectos-secundarios-y-controles/",
+    "/es/pida-ayuda-ahora/",
+    "/es/despues-del-tratamiento/",
+    "/es/tarjeta-de-alerta/",
+    "/es/tarjeta-de-alerta/para-medicos/",
+    "/es/preguntas-frecuentes/",
+    "/es/glosario/",
+]
+SPANISH_TOOL_URLS = [
+    "/es/search/?q=fiebre",
+    "/es/a-z/",
+    "/es/no-existe/",  # the page not found, in Spanish
+    "/es/handout/tipos/inhibidores-de-puntos-de-control/",
+    "/es/embed/tipos/citocinas/",
+    "/infobutton/application?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43"
+    "&informationRecipient.languageCode.c=es",
+]
 # Pages that are not content pages but that patients and hospital systems open: checked for
 # accessibility, self-containment and reflow, not for the content-page furniture.
 TOOL_PAGE_URLS = [

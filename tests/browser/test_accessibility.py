@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import AXE_JS, NOT_FOUND_URL, PAGE_URLS, TOOL_PAGE_URLS
+from .conftest import AXE_JS, NOT_FOUND_URLS, PAGE_URLS, SPANISH_PAGE_URLS, SPANISH_TOOL_URLS, TOOL_PAGE_URLS
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
-@pytest.mark.parametrize("path", PAGE_URLS + TOOL_PAGE_URLS)
+@pytest.mark.parametrize("path", PAGE_URLS + TOOL_PAGE_URLS + SPANISH_PAGE_URLS + SPANISH_TOOL_URLS)
 def test_page_is_accessible_and_self_contained(portal_server, new_page, path, width):
     # axe-core is injected as an inline script, which the site's CSP rightly refuses; the test
     # browser alone is told to let it run. Everything the page itself loads is still checked.
@@ -43,7 +43,7 @@ def test_page_is_accessible_and_self_contained(portal_server, new_page, path, wi
 
     response = page.goto(portal_server + path, wait_until="load")
     assert response is not None
-    assert response.status == (404 if path == NOT_FOUND_URL else 200)
+    assert response.status == (404 if path in NOT_FOUND_URLS else 200)
 
     page.add_script_tag(path=str(AXE_JS))
     violations = page.evaluate(AXE_RUN, AXE_TAGS)

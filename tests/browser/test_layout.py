@@ -9,7 +9,7 @@ try:
 except ImportError:  # The browser_requirements fixture skips or fails these tests with the reason.
     expect = None
 
-from .conftest import CONTENT_PAGE_URLS, NOT_FOUND_URL, PAGE_URLS, TOOL_PAGE_URLS
+from .conftest import CONTENT_PAGE_URLS, NOT_FOUND_URL, PAGE_URLS, SPANISH_PAGE_URLS, SPANISH_TOOL_URLS, TOOL_PAGE_URLS
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def describe_focus(focused: dict | None) -> str:
     return f"<{focused['tag']}{' id=' + focused['id'] if focused['id'] else ''}> {focused['text']!r}"
 
 
-@pytest.mark.parametrize("path", PAGE_URLS + TOOL_PAGE_URLS)
+@pytest.mark.parametrize("path", PAGE_URLS + TOOL_PAGE_URLS + SPANISH_PAGE_URLS + SPANISH_TOOL_URLS)
 def test_no_horizontal_scrolling_at_320px(portal_server, new_page, path):
     page = new_page(width=320, height=640)
     refused = []
