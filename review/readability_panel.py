@@ -14,8 +14,9 @@ import textstat
 
 from wagtail.models import Page
 
-from education.page_text import AIM_GRADE, CEILING_GRADE, excluded_terms, page_text
-from education.readability import ReadingScores, score_text
+from education.locales import is_translation
+from education.page_text import AIM_GRADE, AIM_SPANISH_EASE, CEILING_GRADE, MIN_SPANISH_EASE, excluded_terms, page_text
+from education.readability import ReadingScores, SpanishReadingScores, score_spanish_text, score_text
 
 from .models import PlainWord
 
@@ -41,10 +42,32 @@ class ReadabilityReport:
     long_words: list[WordNote] = field(default_factory=list)
     target: int = CEILING_GRADE
     aim: int = AIM_GRADE
+    # A Spanish page is scored on the Spanish reading-ease scales instead (higher is easier).
+    spanish: SpanishReadingScores | None = None
 
     @property
     def has_text(self) -> bool:
-        return self.scores.words > 0
+        return (self.spanish or self.scores).words > 0
+
+    def ease_verdict(self, formula: str) -> str:
+        ease = getattr(self.spanish, formula)
+        if ease >= AIM_SPANISH_EASE[formula]:
+            return "meets the aim"
+        if ease >= MIN_SPANISH_EASE[formula]:
+            return "within the target"
+        return "below the target"
+
+    @property
+    def fernandez_huerta_verdict(self) -> str:
+        return self.ease_verdict("fernandez_huerta")
+
+    @property
+    def szigriszt_pazos_verdict(self) -> str:
+        return self.ease_verdict("szigriszt_pazos")
+
+    @property
+    def spanish_targets(self) -> dict:
+        return {"minimum": MIN_SPANISH_EASE, "aim": AIM_SPANISH_EASE}
 
     def verdict(self, grade: float) -> str:
         if grade <= self.aim:
@@ -100,6 +123,10 @@ def readability_report(page: Page, plain_words: dict[str, str] | None = None) ->
         plain_words = dict(PlainWord.objects.values_list("word", "alternative"))
     text = page_text(page)
     terms = excluded_terms(page)
+    if is_translation(page):
+        # The plain-words list and the syllable counts are English: not applied to Spanish.
+        spanish = score_spanish_text(text, terms)
+        return ReadabilityReport(scores=ReadingScores(0.0, 0.0, 0, 0, 0.0, []), spanish=spanish)
     return ReadabilityReport(
         scores=score_text(text, terms),
         plainer_words=plainer_words(text, plain_words),

@@ -151,7 +151,13 @@ class ReadabilityReportView(FormulaSafeExportMixin, ReportView):
 
     def get_queryset(self):
         plain_words = dict(PlainWord.objects.values_list("word", "alternative"))
-        pages = list(Page.objects.live().filter(content_type__in=_review_content_types()).order_by("path").specific())
+        # Grades are English measures: a Spanish page's reading ease is in its editor panel.
+        pages = list(
+            Page.objects.live()
+            .filter(content_type__in=_review_content_types(), locale__language_code=settings.LANGUAGE_CODE)
+            .order_by("path")
+            .specific()
+        )
         for page in pages:
             report = readability_report(page, plain_words)
             page.page_type = _page_type(page)

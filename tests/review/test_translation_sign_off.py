@@ -56,6 +56,17 @@ def test_a_bilingual_reviewer_signs_off_and_the_translation_goes_live(spanish, e
     assert fresh(spanish).reviewed_by.startswith("Lucía López")
 
 
+def test_only_bilingual_reviewers_are_offered_the_sign_off_of_a_translation(
+    spanish, editor, reviewer, bilingual_reviewer, admin_user
+):
+    submit_spanish_change(editor, spanish, "Una frase nueva y revisada.")
+    task = fresh(spanish).current_workflow_task.specific
+    offered = {user.username: [name for name, *_ in task.get_actions(spanish, user)] for user in (reviewer, admin_user)}
+    assert offered == {reviewer.username: [], admin_user.username: []}
+    assert "approve" in [name for name, *_ in task.get_actions(spanish, bilingual_reviewer)]
+    assert "approve" in [name for name, *_ in task.get_actions(page_at("/en/benefits-and-limits/"), reviewer)]
+
+
 def test_a_sign_off_by_anyone_else_never_puts_a_translation_live(spanish, editor, reviewer, publisher):
     """Behind the admin's back: the task state approved by a reviewer who does not read Spanish."""
     submit_spanish_change(editor, spanish, "Una frase nueva y revisada.")
