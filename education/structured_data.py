@@ -6,6 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from education.locales import language_of
 from education.models import ConditionPage, FAQIndexPage, TherapyTypePage
 
 # A JSON string can hold these safely only as escapes, or content could close the script tag.
@@ -32,7 +33,7 @@ def medical_web_page(page, url: str, organisation: str) -> dict:
         "name": page.title,
         "description": page.search_description,
         "url": url,
-        "inLanguage": "en",
+        "inLanguage": language_of(page),
         "about": _about(page),
         "audience": {"@type": "PeopleAudience", "audienceType": "Patients and their families"},
         "publisher": {"@type": "Organization", "name": organisation},

@@ -110,3 +110,9 @@ def test_loaded_translation_names_the_english_version_it_came_from(english_path)
     assert status is not None and not status.stale
     assert status.translated_on is not None
     assert status.english_url == f"/{settings.LANGUAGE_CODE}{english_path}"
+
+
+def test_a_spanish_pages_structured_data_says_it_is_in_spanish(client):
+    html = client.get(spanish_page("/types/checkpoint-inhibitors/").url).content.decode()
+    assert '"inLanguage": "es"' in html
+    assert '"inLanguage": "en"' in client.get("/en/types/checkpoint-inhibitors/").content.decode()
