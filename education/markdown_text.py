@@ -9,7 +9,9 @@ import re
 from collections.abc import Callable
 
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-BOLD = re.compile(r"\*\*(.+?)\*\*")
+BOLD_MARK = re.compile(r"\*\*")
+# Where a bold span starts and ends, while links are resolved: characters no content text holds.
+BOLD_OPEN, BOLD_CLOSE = "\x02", "\x03"
 BULLET = re.compile(r"^- +(.*)$")
 NUMBERED = re.compile(r"^\d+\. +(.*)$")
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
@@ -23,18 +25,42 @@ LinkResolver = Callable[[str], str]
 
 
 def _inline(text: str, resolve_link: LinkResolver) -> str:
+    text = _mark_bold(text)
     parts, position = [], 0
     for match in LINK.finditer(text):
-        parts.append(_bold(html.escape(text[position : match.start()], quote=False)))
-        label = _bold(html.escape(match.group(1), quote=False))
+        parts.append(html.escape(text[position : match.start()], quote=False))
+        label = html.escape(match.group(1), quote=False)
         parts.append(f"{resolve_link(match.group(2))}{label}</a>")
         position = match.end()
-    parts.append(_bold(html.escape(text[position:], quote=False)))
-    return "".join(parts)
+    parts.append(html.escape(text[position:], quote=False))
+    return "".join(parts).replace(BOLD_OPEN, "<b>").replace(BOLD_CLOSE, "</b>")
 
 
-def _bold(escaped: str) -> str:
-    return BOLD.sub(r"<b>\1</b>", escaped)
+def _mark_bold(text: str) -> str:
+    """Pairs of ** become bold, also around a link ("**[Cytokines](/types/cytokines/):**"); a pair
+    that would cut through a link (one mark in its words, the other outside) stays as written."""
+    links = [match.span(1) for match in LINK.finditer(text)]
+    whole_links = [match.span() for match in LINK.finditer(text)]
+
+    def place(position: int) -> int | None:
+        """The link whose words hold this mark, -1 inside a link's address, None outside links."""
+        for index, ((start, end), (label_start, label_end)) in enumerate(zip(whole_links, links, strict=True)):
+            if start <= position < end:
+                return index if label_start <= position and position + 2 <= label_end else -1
+        return None
+
+    marks = [match.start() for match in BOLD_MARK.finditer(text)]
+    pairs, index = [], 0
+    while index + 1 < len(marks):
+        opening, closing = marks[index], marks[index + 1]
+        if place(opening) == place(closing) != -1 and closing > opening + 2:
+            pairs.append((opening, closing))
+            index += 2
+        else:
+            index += 1
+    for opening, closing in reversed(pairs):
+        text = f"{text[:opening]}{BOLD_OPEN}{text[opening + 2 : closing]}{BOLD_CLOSE}{text[closing + 2 :]}"
+    return text
 
 
 def markdown_to_richtext(text: str, resolve_link: LinkResolver) -> str:

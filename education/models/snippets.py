@@ -162,15 +162,29 @@ class GlossaryTerm(TranslatableMixin, ReviewedSnippet):
         return [form.strip() for form in self.also_known_as.split(",") if form.strip()]
 
     @property
+    def shown_forms(self) -> list[str]:
+        """The other forms a reader is shown: a spelling without its accents ("aferesis"), kept so
+        that what readers type is found and marked, would read as a typo, and is left out."""
+        seen, shown = {_folded(self.term)}, []
+        for form in self.other_forms:
+            if _folded(form) not in seen:
+                seen.add(_folded(form))
+                shown.append(form)
+        return shown
+
+    @property
     def sort_key(self) -> str:
         """A to Z as a reader expects it: "Órgano" among the O's, not after Z."""
-        return "".join(
-            ch for ch in unicodedata.normalize("NFKD", self.term) if not unicodedata.combining(ch)
-        ).casefold()
+        return _folded(self.term)
 
     @property
     def first_letter(self) -> str:
         return self.sort_key[:1].upper()
+
+
+def _folded(text: str) -> str:
+    """Text without accents or case, as a reader sorts and compares words."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
 
 
 class FAQTopic(TranslatableMixin, models.Model):

@@ -20,7 +20,7 @@ def test_spanish_page_speaks_spanish_and_leads_to_urgent_help(portal_server, new
     help_link = page.locator("header.site-header").get_by_role("link", name="Pida ayuda ahora", exact=True)
     expect(help_link).to_have_attribute("href", "/es/pida-ayuda-ahora/")
     expect(page.locator("main aside.standard-note")).to_contain_text("No reemplaza los consejos")
-    expect(page.locator("main [data-unreviewed-notice]")).to_contain_text("Esta página")
+    expect(page.locator("main [data-unreviewed-notice]")).to_contain_text("todavía no ha revisado esta página")
     expect(page.locator("main [data-translation-notice]")).to_contain_text("Traducida de la versión en inglés")
     # The switcher leads to this page in English, named in English for those who look for it.
     english = page.locator("nav.language-switcher a[hreflang='en']")
