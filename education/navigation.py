@@ -10,6 +10,7 @@ from wagtail.models import Page
 from caching.fragments import cached
 from caching.wagtail_lookups import hold_site_root_paths
 
+from .locales import language_of
 from .public import visible
 
 
@@ -26,6 +27,7 @@ def page_link(page: Page) -> dict:
         "path": page.path,
         "summary": page.search_description,
         "in_menu": page.show_in_menus,
+        "language": language_of(page),
     }
 
 

@@ -3,6 +3,7 @@ translated page carries about the English version it was made from."""
 
 from django import template
 from django.urls import translate_url
+from django.utils import translation
 
 from wagtail.models import Page, Site
 
@@ -38,3 +39,11 @@ def language_alternates(context) -> list:
 @register.inclusion_tag("components/translation_notice.html")
 def translation_notice(page) -> dict:
     return {"status": translation_status(page) if isinstance(page, Page) else None}
+
+
+@register.filter
+def other_language(link: dict) -> str:
+    """The language of a listed page when it is not the one being read (a Spanish page's link to a
+    page that has no Spanish version yet), for its lang attribute and an "(in English)" note."""
+    language = link.get("language", "") if isinstance(link, dict) else ""
+    return language if language and language != translation.get_language() else ""

@@ -116,3 +116,14 @@ def test_a_spanish_pages_structured_data_says_it_is_in_spanish(client):
     html = client.get(spanish_page("/types/checkpoint-inhibitors/").url).content.decode()
     assert '"inLanguage": "es"' in html
     assert '"inLanguage": "en"' in client.get("/en/types/checkpoint-inhibitors/").content.decode()
+
+
+def test_links_from_a_spanish_page_to_english_only_pages_say_so(client):
+    """Related pages and cards that have no Spanish version yet are marked as English, for the
+    reader and for a screen reader's voice."""
+    html = client.get(spanish_page("/types/checkpoint-inhibitors/").url).content.decode()
+    english_only = re.findall(r'<li[^>]* lang="en">\s*(?:<h\d[^>]*>)?<a href="(/en/[^"]+)" hreflang="en">', html)
+    assert "/en/where-it-is-used/cancer/" in english_only
+    assert html.count("(en inglés)") >= len(english_only)
+    spanish_links = re.findall(r'<a href="(/es/[^"]+)" hreflang="en"', html)
+    assert spanish_links == []
