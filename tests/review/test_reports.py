@@ -194,7 +194,7 @@ def test_readability_report_matches_the_content_tests_measure(editor):
         body__0__text__value="<p>Call us at once if you feel unwell. Physiological perturbations necessitate evaluation.</p>",
     )
     rows = csv_rows(client_for(editor).get(reverse("review:readability"), {"export": "csv"}))
-    assert len(rows) == Page.objects.live().filter(depth__gt=1).count()
+    assert len(rows) == Page.objects.live().filter(depth__gt=1, locale__language_code="en").count()
     for page in (therapy, article):
         expected = score_text(page_text(page), excluded_terms(page))
         row = next(row for row in rows if row["Page"] == page.title)

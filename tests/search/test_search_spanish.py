@@ -67,7 +67,8 @@ def test_spanish_questions_and_glossary_terms_show_only_in_spanish(client):
     question = factories.FAQFactory(
         question="¿Qué es la célula zorblax?", answer="<p>Una prueba.</p>", locale=spanish(), topic__locale=spanish()
     )
-    spanish_response = client.get("/es/search/", {"q": "célula zorblax"})
+    # One rare word: the loaded Spanish glossary has many "célula" terms of its own.
+    spanish_response = client.get("/es/search/", {"q": "zorblax"})
     lines = {(line.kind, line.title) for line in spanish_response.context["results"]}
     assert ("Word list", spanish_term.term) in lines and ("Question", question.question) in lines
     assert ("Word list", english_term.term) not in lines
