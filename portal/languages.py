@@ -11,14 +11,21 @@ for another. Every other address from before (a bookmark, a printed QR code, an 
 moves permanently to its English address: those links were made to English pages.
 """
 
+import re
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# What an address from before languages began with: a page's slug, or search, a-z, handout,
+# feedback, embed, feeds. Files (/static/…, /media/…, /.env) and the routes that never had a
+# language are not pages that moved: they stay "not found".
+MOVED = re.compile(r"[a-z0-9][a-z0-9-]*(/|$)")
+NEVER_MOVED = {"static", "media", "documents", "api", "admin", "infobutton", "healthz", "readyz", *LANGUAGE_CODES}
 
 
 def language_in_path(path_info: str) -> str | None:
@@ -61,6 +68,8 @@ def front_door(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def moved_to_english(request: HttpRequest, path: str) -> HttpResponse:
+    if not MOVED.match(path) or path.split("/", 1)[0] in NEVER_MOVED:
+        raise Http404("No page here")
     query = request.META.get("QUERY_STRING", "")
     target = f"{get_script_prefix()}{settings.LANGUAGE_CODE}/{path}" + (f"?{query}" if query else "")
     return HttpResponsePermanentRedirect(target)

@@ -42,4 +42,5 @@ def frames_allowed_for(origin: str) -> Check:
 
 
 # Python for the editor's process: `page` is the page at a site path.
-PAGE = "from wagtail.models import Page\npage = Page.objects.get(url_path='/home{path}').specific\n"
+# A page by its English address (/en/types/cytokines/ is the page at /home/types/cytokines/).
+PAGE = "from wagtail.models import Page\npage = Page.objects.get(url_path='/home' + '{path}'.removeprefix('/en')).specific\n"

@@ -117,7 +117,7 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
         f"/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C43&mainSearchCriteria.v.dn={MARKER}": 200,
         f"/en/no-such-page/?ref={MARKER}": 404,
         f"/admin/login/?next=/admin/{MARKER}": 200,
-        f"/?utm_campaign={MARKER}": 200,
+        f"/en/?utm_campaign={MARKER}": 200,
     }
     headers = {"Referer": f"https://intranet.example.org/ward?patient={MARKER}", "User-Agent": f"Ward-PC {MARKER}"}
     answers = {path: through_nginx(nginx, path, headers=headers) for path in asked}
@@ -134,7 +134,7 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
 
     logs = {**nginx.logs(), "serve.sh": app.log.read_text()}
     # The lines are there: this is not a search of empty files.
-    assert "GET /search/" in logs["access.log"] and "GET /search/" in logs["serve.sh"]
+    assert "GET /en/search/" in logs["access.log"] and "GET /en/search/" in logs["serve.sh"]
     # The app's own lines are JSON, joined to the answer by its request ID.
     not_found = [json.loads(line) for line in logs["serve.sh"].splitlines() if "Not Found: /no-such-page/" in line]
     request_id = answers[f"/en/no-such-page/?ref={MARKER}"][1]["X-Request-ID"]

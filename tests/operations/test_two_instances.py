@@ -141,7 +141,7 @@ def prepare(environment: dict[str, str]) -> int:
         "from django.contrib.auth import get_user_model\n"
         "from wagtail.models import Page\n"
         f"get_user_model().objects.create_superuser({ADMIN_USER!r}, 'ops@example.org', {ADMIN_PASSWORD!r})\n"
-        f"print(Page.objects.get(url_path='/home{PAGE_PATH}').pk)",
+        f"print(Page.objects.get(url_path='/home{PAGE_PATH.removeprefix('/en')}').pk)",
     )
     return int(printed.strip().splitlines()[-1])
 
