@@ -136,7 +136,7 @@ def test_no_log_line_holds_a_query_string_or_the_readers_address(production_shap
     # The lines are there: this is not a search of empty files.
     assert "GET /en/search/" in logs["access.log"] and "GET /en/search/" in logs["serve.sh"]
     # The app's own lines are JSON, joined to the answer by its request ID.
-    not_found = [json.loads(line) for line in logs["serve.sh"].splitlines() if "Not Found: /no-such-page/" in line]
+    not_found = [json.loads(line) for line in logs["serve.sh"].splitlines() if "Not Found: /en/no-such-page/" in line]
     request_id = answers[f"/en/no-such-page/?ref={MARKER}"][1]["X-Request-ID"]
     assert [(line["level"], line["request_id"]) for line in not_found] == [("WARNING", request_id)]
     assert logs["default-access.log"] == ""  # the portal's own format replaced the default one
