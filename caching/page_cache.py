@@ -29,6 +29,7 @@ from django.core.handlers.wsgi import get_path_info
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.regex_helper import _lazy_re_compile
@@ -131,13 +132,22 @@ def query_read_at(path_info: str) -> tuple[str, ...] | str | None:
     address walks every URL pattern)."""
     if path_info not in _query_read_at:
         try:
-            reads = query_read_by(resolve(path_info).func)
+            reads = query_read_by(_resolve_in_its_language(path_info).func)
         except Resolver404:
             reads = None
         if len(_query_read_at) >= KNOWN_PATHS_LIMIT:
             _query_read_at.clear()
         _query_read_at[path_info] = reads
     return _query_read_at[path_info]
+
+
+def _resolve_in_its_language(path_info: str):
+    """Resolve an address as Django will once its language is active: the language patterns
+    (/en/…, /es/…) match only the active language's prefix, and none is active out here."""
+    first = path_info.lstrip("/").split("/", 1)[0]
+    language = first if first in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return resolve(path_info)
 
 
 def query_kept(query_string: str, reads: tuple[str, ...] | str) -> str:

@@ -80,6 +80,8 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         [
             ("/en/types/cytokines/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
             ("/en/types/", lacks("Cytokines, from the shell"), shows("Cytokines, from the shell")),
+            # Its Spanish translation now says a newer English version exists.
+            ("/es/tipos/citocinas/", lacks("translation-notice--stale"), shows("translation-notice--stale")),
         ],
     )
 
@@ -90,6 +92,8 @@ def test_changes_made_by_another_process_are_served_on_the_next_request(site):
         [
             ("/en/after-treatment/", status_is(200), status_is(404)),
             ("/en/", shows('href="/en/after-treatment/"'), lacks('href="/en/after-treatment/"')),
+            # The Spanish page's switcher, alternates and notice no longer lead to it.
+            ("/es/despues-del-tratamiento/", shows('href="/en/after-treatment/"'), lacks("/en/after-treatment/")),
         ],
     )
 
