@@ -196,7 +196,7 @@ def atom_feed(request: HttpRequest, ask: InfobuttonRequest, found: list[Answer])
     ]:
         ElementTree.SubElement(feed, f"{{{ATOM}}}{tag}").text = text
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
-    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "Immunotherapy patient information"
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = gettext("Immunotherapy patient information")
     ElementTree.SubElement(
         feed,
         f"{{{ATOM}}}category",
