@@ -22,8 +22,6 @@ from .locales import language_of
 from .navigation import page_link
 from .public import visible
 
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
-
 
 @dataclass(frozen=True)
 class LanguageLink:
@@ -34,7 +32,7 @@ class LanguageLink:
     same_page: bool  # False: the page has no public translation, and the link goes to that language's home
 
 
-def public_translations(page: Page) -> dict[str, dict]:
+def translation_links_of(page: Page) -> dict[str, dict]:
     """The page in each language it is public in, by language code. Kept per site-wide generation:
     a translation appears or goes only by a publish, an unpublish, a move or a restriction."""
 
@@ -50,8 +48,8 @@ def language_links(page: Page | None, home: Page | None, path_in_language) -> li
     otherwise that language's home. `path_in_language(code)` gives the address of a view that is
     not a page (search, A–Z) in another language."""
     current = translation.get_language()
-    homes = public_translations(home) if home is not None else {}
-    pages = public_translations(page) if page is not None and page.pk else {}
+    homes = translation_links_of(home) if home is not None else {}
+    pages = translation_links_of(page) if page is not None and page.pk else {}
     links = []
     for code, name in settings.LANGUAGES:
         if page is None:
@@ -93,7 +91,6 @@ def translation_status(page: Page) -> TranslationStatus | None:
         ).first()
         if english is None:
             return None
-        made_from = getattr(page, "translated_from_id", None)
         return TranslationStatus(
             english_url=english.url,
             english_title=english.title,
@@ -103,7 +100,8 @@ def translation_status(page: Page) -> TranslationStatus | None:
         )
 
     # Any publish moves the any-change generation: the English page's among them.
-    return cached(f"translation-status:{page.pk}:{page.live_revision_id}:{page.translated_from_id}", build)
+    made_from = getattr(page, "translated_from_id", None)
+    return cached(f"translation-status:{page.pk}:{page.live_revision_id}:{made_from}", build)
 
 
 def in_reader_language(page: Page) -> Page:
