@@ -127,3 +127,20 @@ def test_links_from_a_spanish_page_to_english_only_pages_say_so(client):
     assert html.count("(en inglés)") >= len(english_only)
     spanish_links = re.findall(r'<a href="(/es/[^"]+)" hreflang="en"', html)
     assert spanish_links == []
+
+
+def test_the_spanish_alert_card_sends_a_doctor_to_the_spanish_clinicians_page(client):
+    card = spanish_page("/alert-card/")
+    clinicians = spanish_page("/alert-card/for-clinicians/")
+    html = client.get(card.url).content.decode()
+    assert f"testserver{clinicians.url}" in html, "the card prints the Spanish clinicians' page's address"
+    assert "/en/alert-card/for-clinicians/" not in html
+
+
+def test_the_handout_of_a_spanish_page_prints_in_spanish(client):
+    page = spanish_page("/types/checkpoint-inhibitors/")
+    response = client.get(f"/es/handout/{page.url.removeprefix('/es/')}")
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="es">' in html
+    assert page.title in html and "No reemplaza los consejos" in html
+    assert f'href="{spanish_page("/get-help-now/").url}"' in html
