@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import textstat
@@ -119,40 +119,60 @@ def _sentences_to_score(text: str, excluded_terms: Iterable[str]) -> list[tuple[
     return scored
 
 
-def score_spanish_text(text: str, excluded_terms: Iterable[str] = ()) -> SpanishReadingScores:
-    """Score Spanish `text` after removing `excluded_terms`, as score_text does for English."""
+@dataclass(frozen=True)
+class _Counted:
+    """What both languages' scores share: the text as scored, its counts, its hardest sentences."""
+
+    joined: str
+    words: int
+    sentences: int
+    average_sentence_length: float
+    hardest_sentences: list[str]
+
+
+def _count(text: str, excluded_terms: Iterable[str], stats, hardest_first: Callable[[str], float]) -> _Counted | None:
+    """Counts by `stats` (textstat, or its Spanish instance); sentences ranked by `hardest_first`."""
     scored = _sentences_to_score(text, excluded_terms)
     if not scored:
-        return SpanishReadingScores(0.0, 0.0, 0, 0, 0.0, [])
+        return None
     joined = " ".join(cleaned for _, cleaned in scored)
-    words = _spanish.lexicon_count(joined)
-    sentences = _spanish.sentence_count(joined)
-    by_difficulty = sorted(scored, key=lambda pair: _spanish.fernandez_huerta(pair[1]))
+    words = stats.lexicon_count(joined)
+    sentences = stats.sentence_count(joined)
+    ranked = sorted(scored, key=lambda pair: hardest_first(pair[1]))
+    return _Counted(
+        joined,
+        words,
+        sentences,
+        round(words / sentences, 2) if sentences else 0.0,
+        [original for original, _ in ranked[:HARDEST_SENTENCES]],
+    )
+
+
+def score_spanish_text(text: str, excluded_terms: Iterable[str] = ()) -> SpanishReadingScores:
+    """Score Spanish `text` after removing `excluded_terms`, as score_text does for English."""
+    counted = _count(text, excluded_terms, _spanish, _spanish.fernandez_huerta)
+    if counted is None:
+        return SpanishReadingScores(0.0, 0.0, 0, 0, 0.0, [])
     return SpanishReadingScores(
-        fernandez_huerta=round(_spanish.fernandez_huerta(joined), 1),
-        szigriszt_pazos=round(_spanish.szigriszt_pazos(joined), 1),
-        words=words,
-        sentences=sentences,
-        average_sentence_length=round(words / sentences, 2) if sentences else 0.0,
-        hardest_sentences=[original for original, _ in by_difficulty[:HARDEST_SENTENCES]],
+        fernandez_huerta=round(_spanish.fernandez_huerta(counted.joined), 1),
+        szigriszt_pazos=round(_spanish.szigriszt_pazos(counted.joined), 1),
+        words=counted.words,
+        sentences=counted.sentences,
+        average_sentence_length=counted.average_sentence_length,
+        hardest_sentences=counted.hardest_sentences,
     )
 
 
 def score_text(text: str, excluded_terms: Iterable[str] = ()) -> ReadingScores:
     """Score `text` after removing `excluded_terms` (whole words, any case)."""
-    scored = _sentences_to_score(text, excluded_terms)
-    if not scored:
+    counted = _count(text, excluded_terms, textstat, lambda sentence: -textstat.flesch_kincaid_grade(sentence))
+    if counted is None:
         return ReadingScores(0.0, 0.0, 0, 0, 0.0, [])
-
-    joined = " ".join(cleaned for _, cleaned in scored)
-    words = textstat.lexicon_count(joined)
-    sentences = textstat.sentence_count(joined)
-    by_difficulty = sorted(scored, key=lambda pair: textstat.flesch_kincaid_grade(pair[1]), reverse=True)
     return ReadingScores(
-        fk_grade=round(textstat.flesch_kincaid_grade(joined), 2),
-        smog=round(_smog(joined, sentences), 2),
-        words=words,
-        sentences=sentences,
-        average_sentence_length=round(words / sentences, 2) if sentences else 0.0,
-        hardest_sentences=[original for original, _ in by_difficulty[:HARDEST_SENTENCES]],
+        fk_grade=round(textstat.flesch_kincaid_grade(counted.joined), 2),
+        smog=round(_smog(counted.joined, counted.sentences), 2),
+        words=counted.words,
+        sentences=counted.sentences,
+        average_sentence_length=counted.average_sentence_length,
+        hardest_sentences=counted.hardest_sentences,
     )
