@@ -26,7 +26,7 @@ from caching.restrictions import restriction_ids, view_restrictions, without_res
 __all__ = [
     "CONTENT_LANGUAGES",
     "is_public",
-    "language_of",
+    "request_language",
     "last_published",
     "public_pages",
     "public_pages_in_every_language",
@@ -39,7 +39,7 @@ __all__ = [
 CONTENT_LANGUAGES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
-def language_of(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
     """The language the request is read in (portal/languages.py sets it from the address)."""
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or settings.LANGUAGE_CODE
     language = language.split("-")[0].lower()
@@ -66,7 +66,7 @@ def _home_paths(request: HttpRequest) -> dict[str, str]:
 def public_pages(request: HttpRequest, language: str | None = None) -> PageQuerySet:
     """Live pages on the request's site, in `language` (the request's by default), with no view
     restriction on them or any ancestor."""
-    path = _home_paths(request).get(language or language_of(request))
+    path = _home_paths(request).get(language or request_language(request))
     if path is None:
         return Page.objects.none()
     return visible(Page.objects.filter(path__startswith=path))
@@ -110,7 +110,7 @@ def is_public(page: Page) -> bool:
 def last_published(request: HttpRequest, language: str | None = None):
     """When the site's newest public change in a language was published (the API's Last-Modified,
     the feed's updated date), kept per generation: each answer rebuilt after a publish asked again."""
-    host, language = request.get_host(), language or language_of(request)
+    host, language = request.get_host(), language or request_language(request)
     return cached(
         f"last-published:{host}:{language}",
         lambda: public_pages(request, language).aggregate(latest=Max("last_published_at"))["latest"],

@@ -24,7 +24,7 @@ from caching.fragments import cached
 from caching.page_cache import address_digest
 from education.models import FAQ, FAQIndexPage, GlossaryPage, GlossaryTerm
 from education.navigation import page_link
-from education.public import is_public, language_of, public_pages, visible
+from education.public import is_public, public_pages, request_language, visible
 from portal.rate_limit import rate_limited
 
 from . import counts
@@ -87,7 +87,7 @@ def _anchor_base(request, model) -> str:
         page = public_pages(request).type(model).first()
         return f"{page.get_url(request)}#" if page else ""
 
-    return cached(f"anchor-base:{model._meta.label}:{request.get_host()}:{language_of(request)}", find)
+    return cached(f"anchor-base:{model._meta.label}:{request.get_host()}:{request_language(request)}", find)
 
 
 def _best_keys(queryset, text: str, limit: int, language: str) -> list[int]:
@@ -109,7 +109,7 @@ def _best(queryset, text: str, limit: int, language: str) -> list:
 
 def _find(request, query: CleanQuery) -> list[Result]:
     """Pages first; a word-list entry the query names exactly comes before them, others after."""
-    text, language = query.backend_text, language_of(request)
+    text, language = query.backend_text, request_language(request)
     asked = {word.lower() for word in [*query.words, *query.expansions]}
     whole_query = query.text.lower()
     # Words and questions link to their place on the glossary and FAQ pages: none without the page.
@@ -157,7 +157,7 @@ def _synonyms(language: str) -> dict[str, str]:
 
 def _answer(request, query: CleanQuery) -> tuple[CleanQuery, list[Result]]:
     """The query as understood (accents restored, synonyms added, typos corrected) and its results."""
-    language = language_of(request)
+    language = request_language(request)
     accents_matter = language not in ACCENTS_OPTIONAL
     if not accents_matter:
         restore_accents(query, _vocabulary(language))
@@ -183,7 +183,7 @@ def _render(request, query: CleanQuery) -> Answer:
     query, results = _answer(request, query)
     shown = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     _show(request, shown.object_list)
-    promoted = _promoted(query.text, language_of(request))
+    promoted = _promoted(query.text, request_language(request))
     context = {
         **_page_context(query),
         "results": shown,
@@ -260,7 +260,7 @@ def a_to_z(request):
     """Every page and glossary word, by first letter."""
     entries = [(page.title, page.get_url(request)) for page in public_pages(request).filter(depth__gt=2)]
     glossary_url = _anchor_base(request, GlossaryPage)
-    terms = _in(GlossaryTerm, language_of(request)) if glossary_url else []
+    terms = _in(GlossaryTerm, request_language(request)) if glossary_url else []
     entries += [(term.term, f"{glossary_url}{term.slug}") for term in terms]
     letters: dict[str, list] = {}
     for title, url in sorted(entries, key=lambda entry: entry[0].lower()):
